@@ -1,0 +1,53 @@
+# newsqa: `make run` starts the chat UI, `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run index test lint typecheck bench eval chromium clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	touch $(STAMP)
+
+# Index seeds/ when the index is missing or stale (ingest is incremental: a
+# fresh index changes nothing and embeds nothing), then serve the UI.
+index: install
+	$(BIN)/newsqa ingest seeds
+
+run: index
+	$(BIN)/newsqa serve
+
+# Debian's chromium for the browser test; playwright never downloads a browser.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: install
+	$(BIN)/ruff check assistant index eval tests cli.py ui.py bench
+	$(BIN)/ruff format --check assistant index eval tests cli.py ui.py bench
+
+typecheck: install
+	$(BIN)/mypy assistant index
+
+test: install chromium lint typecheck
+	$(BIN)/pytest -q
+	$(BIN)/newsqa eval
+
+eval: install
+	$(BIN)/newsqa eval --report eval/out/report.md --json eval/out/eval.json
+
+bench: install
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Answering: hybrid retrieval, extractive answers with exact citations, chat."""

@@ -1,0 +1,74 @@
+"""The assistant: a question in, a cited ``Answer`` out."""
+
+from __future__ import annotations
+
+import time
+
+from assistant.domain import Answer
+from assistant.errors import QuestionError
+from assistant.evidence import TermStats
+from assistant.extractive import ExtractiveAnswerer
+from assistant.retrieval import HybridRetriever
+from index.store import ChunkStore
+
+MAX_K = 50
+
+
+class Assistant:
+    """Retrieves passages, then answers from them; every collaborator is injected."""
+
+    def __init__(
+        self,
+        store: ChunkStore,
+        retriever: HybridRetriever,
+        answerer: ExtractiveAnswerer,
+        top_k: int = 5,
+        max_question_chars: int = 2000,
+    ) -> None:
+        self.store = store
+        self.retriever = retriever
+        self.answerer = answerer
+        self.top_k = top_k
+        self.max_question_chars = max_question_chars
+        self._stats: tuple[int, TermStats] | None = None
+
+    def stats(self) -> TermStats:
+        """idf statistics over the indexed chunks, rebuilt when the index changes."""
+        if self._stats is None or self._stats[0] != self.store.version:
+            self._stats = (
+                self.store.version,
+                TermStats.of(c.text for c in self.store.chunks.values()),
+            )
+        return self._stats[1]
+
+    def check(self, question: str) -> str:
+        question = question.strip()
+        if not question:
+            raise QuestionError("the question is empty")
+        if len(question) > self.max_question_chars:
+            raise QuestionError(
+                f"the question is {len(question)} characters long; the limit is {self.max_question_chars}"
+            )
+        return question
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        question = self.check(question)
+        k = max(1, min(k or self.top_k, MAX_K))
+        began = time.perf_counter()
+        q_vec = self.store.model.embed([question])[0]
+        passages = self.retriever.retrieve(question, k, vector=q_vec)
+        retrieved = time.perf_counter()
+        draft = self.answerer.answer(question, passages, self.stats(), q_vec)
+        done = time.perf_counter()
+        return Answer(
+            question=question,
+            text=draft.text,
+            refused=draft.refused,
+            citations=draft.citations,
+            passages=tuple(passages),
+            timings_ms={
+                "retrieve": round((retrieved - began) * 1000, 2),
+                "answer": round((done - retrieved) * 1000, 2),
+                "total": round((done - began) * 1000, 2),
+            },
+        )

@@ -1,0 +1,60 @@
+"""What the assistant returns: data, never markdown. ``ui.py`` and the CLI format it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk: ``text == article_text[start:end]``; ``score`` is the fused score."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    score: float
+    chunk_id: str = ""
+    sentences: tuple[Span, ...] = ()
+    title: str | None = None
+    date: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Marker ``[n]`` in the answer: ``quote == article_text[start:end]``."""
+
+    n: int
+    article: str
+    title: str | None
+    date: str | None
+    source: str | None
+    start: int
+    end: int
+    quote: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    text: str
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    passages: tuple[Passage, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def sentences(self) -> list[str]:
+        """The answer one cited sentence at a time (for streaming)."""
+        if self.refused or not self.citations:
+            return [self.text]
+        parts, rest = [], self.text
+        for c in self.citations:
+            marker = f"[{c.n}]"
+            cut = rest.find(marker) + len(marker)
+            parts.append(rest[:cut].strip())
+            rest = rest[cut:]
+        return parts

@@ -1,0 +1,104 @@
+"""What a question asks for and whether a sentence holds it: terms, entities, answer types."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from index.terms import STOPWORDS, terms, words
+
+# Words that shape a question but are not evidence the articles must contain.
+_ASKING = frozenset(
+    ["what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much", "did", "does", "do", "tell", "name", "give", "mention", "mentioned", "article", "articles", "report", "reports", "reported", "news", "story", "happen", "happened", "describe", "explain", "kind", "type", "sort", "please"]
+)
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_TYPE_PATTERNS = {
+    "date": re.compile(
+        rf"\b(?:{_MONTH}(?:\s+\d{{1,2}})?|{_WEEKDAY}|(?:19|20)\d\d|today|yesterday|"
+        r"(?:last|next|this) (?:week|month|year))\b"
+    ),
+    "number": re.compile(
+        r"\b(?:\d[\d,.]*(?:st|nd|rd|th)?|one|two|three|four|five|six|seven|eight|nine|ten|"
+        r"dozen|hundred|thousand|million|billion)\b",
+        re.IGNORECASE,
+    ),
+    "person": re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b"),
+    "place": re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?[A-Z][a-z]+"),
+}
+
+
+def answer_type(question: str) -> str | None:
+    """The kind of thing the question asks for, when its wording says so."""
+    q = question.lower()
+    if re.search(r"\bhow (?:many|much|long|old)\b|\bwhat (?:number|percentage)\b", q):
+        return "number"
+    if re.search(r"\bwhen\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b", q):
+        return "date"
+    if re.search(r"\bwho(?:m|se)?\b", q):
+        return "person"
+    if re.search(
+        r"\bwhere\b|\bwhich (?:city|country|capital|place)\b|\bin what (?:city|country)\b", q
+    ):
+        return "place"
+    return None
+
+
+def has_type(sentence: str, kind: str | None, question: str) -> bool:
+    """True when ``sentence`` holds a thing of ``kind`` that the question does not already name."""
+    if kind is None:
+        return False
+    asked = question.lower()
+    return any(m.group().lower() not in asked for m in _TYPE_PATTERNS[kind].finditer(sentence))
+
+
+def question_terms(question: str) -> set[str]:
+    """The stemmed content words a supporting text should contain."""
+    asking = set(terms(" ".join(_ASKING)))
+    return {t for t in terms(question) if t not in asking}
+
+
+def question_entities(question: str) -> set[str]:
+    """Stemmed names in the question: capitalised words past the first, acronyms, numbers."""
+    found: set[str] = set()
+    tokens = re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question)
+    for i, token in enumerate(tokens):
+        named = token[:1].isupper() and (i > 0 or token.lower() not in _ASKING | STOPWORDS)
+        if named or token.isdigit() or (len(token) > 1 and token.isupper()):
+            found.update(terms(token))
+    return found
+
+
+@dataclass(frozen=True)
+class TermStats:
+    """Document frequencies over the indexed chunks, for idf weights."""
+
+    df: Counter[str]
+    n: int
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> TermStats:
+        df: Counter[str] = Counter()
+        n = 0
+        for text in texts:
+            df.update(set(terms(text)))
+            n += 1
+        return cls(df, n)
+
+    def idf(self, term: str) -> float:
+        df = self.df.get(term, 0)
+        return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
+
+    def coverage(self, wanted: set[str], found: set[str]) -> float:
+        """The idf-weighted share of ``wanted`` terms present in ``found``."""
+        total = sum(self.idf(t) for t in wanted)
+        return sum(self.idf(t) for t in wanted & found) / total if total else 0.0
+
+
+def word_count(text: str) -> int:
+    return len(words(text))

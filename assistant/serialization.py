@@ -1,0 +1,34 @@
+"""The JSON form of an ``Answer``: the contract of `newsqa ask --json` and the `/ask` API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assistant.domain import Answer
+
+
+def answer_to_dict(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "refused": answer.refused,
+        "citations": [
+            {
+                "n": c.n,
+                "article": c.article,
+                "title": c.title,
+                "date": c.date,
+                "source": c.source,
+                "start": c.start,
+                "end": c.end,
+                "quote": c.quote,
+                "score": c.score,
+            }
+            for c in answer.citations
+        ],
+        "passages": [
+            {"article": p.article, "start": p.start, "end": p.end, "text": p.text, "score": p.score}
+            for p in answer.passages
+        ],
+        "timings_ms": dict(answer.timings_ms),
+    }

@@ -1,0 +1,1 @@
+"""Indexing: load, clean, chunk, embed and store news articles (Chroma + BM25)."""

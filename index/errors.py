@@ -1,0 +1,32 @@
+"""The exception tree of the index layer. Messages are written for the user."""
+
+from __future__ import annotations
+
+
+class NewsqaError(Exception):
+    """Base of every error newsqa raises on purpose; its message is shown to the user."""
+
+
+class ArticleError(NewsqaError):
+    """An article file cannot be used (empty, binary, not UTF-8, unreadable)."""
+
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__(f"{name}: {reason}")
+        self.name = name
+        self.reason = reason
+
+
+class ModelError(NewsqaError):
+    """The embedding model or its tokenizer is missing or not the expected file."""
+
+
+class StoreError(NewsqaError):
+    """The index cannot be opened or written."""
+
+
+class IndexMissingError(StoreError):
+    """No index has been built yet."""
+
+
+class IndexMismatchError(StoreError):
+    """The index was built with another embedding model or chunker."""

@@ -1,0 +1,120 @@
+"""Article metadata read from the article itself or from a ``.meta.json`` sidecar.
+
+Only what the text states reliably is taken: a headline line, a dateline such
+as ``MOSCOW, July 13./TASS/.``. Nothing is guessed: a dateline without a year
+gives no date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from index.errors import ArticleError
+
+Span = tuple[int, int]
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"],
+        start=1,
+    )
+}
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][A-Z.'\- ]{1,40}),\s+(?P<month>[A-Z][a-z]+)\.?\s+(?P<day>\d{1,2})"
+    r"(?:,\s*(?P<year>\d{4}))?\s*\.?\s*/\s*(?P<source>[A-Za-z][A-Za-z\- ]{0,30}?)\s*/\s*\.?"
+)
+SIDECAR_FIELDS = ("title", "date", "source", "url")
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What is known about an article beyond its text; None where unknown."""
+
+    title: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+    source: str | None = None
+    url: str | None = None
+    dateline: str | None = None
+
+    def merged(self, override: Metadata) -> Metadata:
+        """This metadata with every field that ``override`` sets replaced."""
+        changes = {k: v for k, v in vars(override).items() if v is not None}
+        return replace(self, **changes)
+
+
+def parse_dateline(line: str) -> Metadata | None:
+    """``MOSCOW, July 13./TASS/.`` gives source TASS; a date only when a year is written."""
+    match = _DATELINE.match(line)
+    if not match or match["month"].lower() not in _MONTHS:
+        return None
+    date = None
+    if match["year"]:
+        try:
+            date = dt.date(int(match["year"]), _MONTHS[match["month"].lower()], int(match["day"]))
+        except ValueError:
+            return None
+    dateline = f"{match['place'].strip()}, {match['month']} {match['day']}"
+    return Metadata(
+        date=date.isoformat() if date else None,
+        source=match["source"].strip(),
+        dateline=dateline,
+    )
+
+
+def looks_like_headline(line: str) -> bool:
+    """A short line that is not a sentence of the body and not a dateline."""
+    words = line.split()
+    return (
+        2 <= len(words) <= 25
+        and not line.rstrip().endswith((".", ":", ",", ";"))
+        and parse_dateline(line) is None
+    )
+
+
+def metadata_from_text(text: str, segments: list[Span]) -> Metadata:
+    """Headline (first segment, when it reads like one) and dateline (within the first five)."""
+    title = None
+    if len(segments) > 1:
+        first = text[segments[0][0] : segments[0][1]]
+        if looks_like_headline(first):
+            title = first.strip()
+    found = Metadata(title=title)
+    for start, end in segments[:5]:
+        dateline = parse_dateline(text[start:end])
+        if dateline:
+            return found.merged(dateline)
+    return found
+
+
+def read_sidecar(path: Path) -> Metadata | None:
+    """``NAME.meta.json`` (or ``NAME.ext.meta.json``) beside the article, if there is one."""
+    candidates = [
+        path.with_name(path.stem + ".meta.json"),
+        path.with_name(path.name + ".meta.json"),
+    ]
+    sidecar = next((c for c in candidates if c.is_file()), None)
+    if sidecar is None:
+        return None
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ArticleError(sidecar.name, f"not a readable JSON object ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ArticleError(sidecar.name, "must be a JSON object")
+    fields: dict[str, str | None] = {}
+    for key in SIDECAR_FIELDS:
+        value = data.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ArticleError(sidecar.name, f"field {key!r} must be a string")
+        fields[key] = value.strip() or None if isinstance(value, str) else None
+    if fields["date"]:
+        try:
+            fields["date"] = dt.date.fromisoformat(fields["date"][:10]).isoformat()
+        except ValueError as exc:
+            raise ArticleError(sidecar.name, "field 'date' must be YYYY-MM-DD") from exc
+    return Metadata(**fields)
