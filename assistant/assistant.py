@@ -37,22 +37,24 @@ class Assistant:
         if self._stats is None or self._stats[0] != self.store.version:
             self._stats = (
                 self.store.version,
-                TermStats.of(c.text for c in self.store.chunks.values()),
+                TermStats.of((c.article, c.text) for c in self.store.chunks.values()),
             )
         return self._stats[1]
 
-    def check(self, question: str) -> str:
+    @staticmethod
+    def check_question(question: str, max_chars: int) -> str:
+        """The question, stripped; ``QuestionError`` when it is empty or too long."""
         question = question.strip()
         if not question:
             raise QuestionError("the question is empty")
-        if len(question) > self.max_question_chars:
+        if len(question) > max_chars:
             raise QuestionError(
-                f"the question is {len(question)} characters long; the limit is {self.max_question_chars}"
+                f"the question is {len(question)} characters long; the limit is {max_chars}"
             )
         return question
 
     def ask(self, question: str, k: int | None = None) -> Answer:
-        question = self.check(question)
+        question = self.check_question(question, self.max_question_chars)
         k = max(1, min(k or self.top_k, MAX_K))
         began = time.perf_counter()
         q_vec = self.store.model.embed([question])[0]

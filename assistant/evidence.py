@@ -12,7 +12,42 @@ from index.terms import STOPWORDS, terms, words
 
 # Words that shape a question but are not evidence the articles must contain.
 _ASKING = frozenset(
-    ["what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much", "did", "does", "do", "tell", "name", "give", "mention", "mentioned", "article", "articles", "report", "reports", "reported", "news", "story", "happen", "happened", "describe", "explain", "kind", "type", "sort", "please"]
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "many",
+        "much",
+        "did",
+        "does",
+        "do",
+        "tell",
+        "name",
+        "give",
+        "mention",
+        "mentioned",
+        "article",
+        "articles",
+        "report",
+        "reports",
+        "reported",
+        "news",
+        "story",
+        "happen",
+        "happened",
+        "describe",
+        "explain",
+        "kind",
+        "type",
+        "sort",
+        "please",
+    ]
 )
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -63,13 +98,21 @@ def question_terms(question: str) -> set[str]:
     return {t for t in terms(question) if t not in asking}
 
 
+_TIME_WORDS = re.compile(rf"{_MONTH}|{_WEEKDAY}")
+
+
 def question_entities(question: str) -> set[str]:
-    """Stemmed names in the question: capitalised words past the first, acronyms, numbers."""
+    """Stemmed names in the question: capitalised words past the first, and numbers.
+
+    Months and weekdays are left out (a dateline or a "last week" may carry them), and
+    so are acronyms of two letters ("US" is written "U.S." or "United States").
+    """
     found: set[str] = set()
     tokens = re.findall(r"[^\W_]+(?:[-'’][^\W_]+)*", question)
-    for i, token in enumerate(tokens):
-        named = token[:1].isupper() and (i > 0 or token.lower() not in _ASKING | STOPWORDS)
-        if named or token.isdigit() or (len(token) > 1 and token.isupper()):
+    for token in tokens[1:]:
+        if _TIME_WORDS.fullmatch(token) or len(token) <= 2:
+            continue
+        if token[:1].isupper() or token.isdigit():
             found.update(terms(token))
     return found
 
@@ -80,15 +123,20 @@ class TermStats:
 
     df: Counter[str]
     n: int
+    articles: dict[str, frozenset[str]]
 
     @classmethod
-    def of(cls, texts: Iterable[str]) -> TermStats:
+    def of(cls, chunks: Iterable[tuple[str, str]]) -> TermStats:
+        """From ``(article id, chunk text)`` pairs."""
         df: Counter[str] = Counter()
+        by_article: dict[str, set[str]] = {}
         n = 0
-        for text in texts:
-            df.update(set(terms(text)))
+        for article, text in chunks:
+            found = set(terms(text))
+            df.update(found)
+            by_article.setdefault(article, set()).update(found)
             n += 1
-        return cls(df, n)
+        return cls(df, n, {a: frozenset(t) for a, t in by_article.items()})
 
     def idf(self, term: str) -> float:
         df = self.df.get(term, 0)

@@ -36,14 +36,15 @@ NOT_FOUND = "Not found in the articles."
 
 @dataclass(frozen=True)
 class Tuning:
-    lexical: float = 0.45
+    lexical: float = 0.30
     semantic: float = 0.35
     passage: float = 0.10
-    answer_type: float = 0.15
+    answer_type: float = 0.20
     second_within: float = 0.80  # a further sentence must score this share of the best
     max_sentences: int = 3
     max_words: int = 80
-    min_coverage: float = 0.55  # of the question's idf mass, in the answer and its passage
+    min_coverage: float = 0.25  # of the question's idf mass, in the quoted articles
+    max_unknown: float = 0.6  # share of question terms the corpus never uses
 
 
 @dataclass(frozen=True)
@@ -126,13 +127,26 @@ class ExtractiveAnswerer:
         return chosen
 
     def supported(self, question: str, chosen: list[Candidate], stats: TermStats) -> bool:
-        """Do the chosen sentences, read in their passages, hold what the question asks about?"""
+        """Is there evidence that the quoted sentences answer the question?
+
+        A name the corpus never mentions cannot be answered about, nor a question most of
+        whose words the corpus never uses; a "how many" or
+        "when" question needs a number or a date in what is quoted; and enough of the
+        question's idf-weighted terms must occur in the quoted articles.
+        """
+        if any(stats.df.get(name, 0) == 0 for name in question_entities(question)):
+            return False
+        wanted = question_terms(question)
+        unknown = sum(1 for t in wanted if stats.df.get(t, 0) == 0)
+        if wanted and unknown / len(wanted) >= self.tuning.max_unknown:
+            return False
+        kind = answer_type(question)
+        if kind in ("number", "date") and not any(has_type(c.text, kind, question) for c in chosen):
+            return False
         found: set[str] = set()
         for c in chosen:
-            found |= c.terms | set(terms(c.passage.text))
-        if not question_entities(question) <= found:
-            return False
-        return stats.coverage(question_terms(question), found) >= self.tuning.min_coverage
+            found |= stats.articles.get(c.passage.article, c.terms)
+        return stats.coverage(wanted, found) >= self.tuning.min_coverage
 
     def answer(
         self, question: str, passages: list[Passage], stats: TermStats, q_vec: np.ndarray

@@ -41,9 +41,17 @@ def make_client(settings: Settings) -> Any:
 
 
 def open_store(
-    settings: Settings, model: MiniLMEmbedding | None = None, *, create: bool = False
+    settings: Settings,
+    model: MiniLMEmbedding | None = None,
+    *,
+    create: bool = False,
+    rebuild: bool = False,
 ) -> ChunkStore:
+    """The index named by ``settings``; ``rebuild`` deletes it first (even one built by
+    another model or chunker), ``create`` makes an empty one when there is none."""
     store = ChunkStore(
         make_client(settings), model or MiniLMEmbedding(), settings.data_dir, settings.collection
     )
-    return store.open(create=create)
+    if rebuild:
+        store.drop()
+    return store.open(create=create or rebuild)

@@ -28,12 +28,18 @@ _PAGE = 5000
 
 
 class ChromaEmbedding(EmbeddingFunction[Documents]):
-    """Our model as Chroma's embedding function, so Chroma never reaches for its default."""
+    """Our model as Chroma's embedding function, so Chroma never reaches for its default.
 
-    def __init__(self, model: MiniLMEmbedding) -> None:
+    Chroma rebuilds the function from its config on every write, so a rebuilt one loads
+    the model only if it is actually called (we always pass vectors ourselves).
+    """
+
+    def __init__(self, model: MiniLMEmbedding | None = None) -> None:
         self._model = model
 
     def __call__(self, input: Documents) -> Embeddings:
+        if self._model is None:
+            self._model = MiniLMEmbedding()
         return list(self._model.embed(list(input)))
 
     @staticmethod
@@ -45,7 +51,7 @@ class ChromaEmbedding(EmbeddingFunction[Documents]):
 
     @staticmethod
     def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:
-        return ChromaEmbedding(MiniLMEmbedding())
+        return ChromaEmbedding()
 
     def default_space(self) -> Any:
         return "cosine"

@@ -1,0 +1,218 @@
+"""The `newsqa` command: ask, chat, ingest, eval, serve. Errors become one line and exit code 2."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from index.errors import NewsqaError
+from index.offline import configure_offline
+from index.settings import Settings
+
+PROG = "newsqa"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Cited answers from a folder of news articles."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    ask = sub.add_parser("ask", help="answer one question (or a batch) with citations")
+    ask.add_argument("question", nargs="?", help="the question, in plain language")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.add_argument(
+        "-k", type=int, default=None, metavar="N", help="passages to retrieve (default 5)"
+    )
+    ask.add_argument(
+        "--batch", metavar="FILE", help="JSON Lines or plain lines of questions; - for stdin"
+    )
+    chat = sub.add_parser("chat", help="ask questions in a terminal session")
+    chat.add_argument("-k", type=int, default=None, metavar="N")
+    ingest = sub.add_parser("ingest", help="index a folder of .txt, .md and .html articles")
+    ingest.add_argument(
+        "dir", nargs="?", type=Path, help="default: the folder indexed last, else seeds/"
+    )
+    ingest.add_argument("--rebuild", action="store_true", help="start the index from scratch")
+    serve = sub.add_parser("serve", help="start the chat UI (default http://127.0.0.1:7860)")
+    serve.add_argument("--host", default=None)
+    serve.add_argument("--port", type=int, default=None)
+    from eval.runner import add_arguments
+
+    add_arguments(sub.add_parser("eval", help="run the Q&A regression set and its gate"))
+    return parser
+
+
+def _open_index(settings: Settings) -> Any:
+    """The index, built from ``settings.corpus_dir`` first when there is none yet."""
+    from index.errors import IndexMissingError
+    from index.factory import open_store
+    from index.ingest import ingest
+
+    try:
+        return open_store(settings)
+    except IndexMissingError:
+        print(f"{PROG}: no index yet; indexing {settings.corpus_dir} first", file=sys.stderr)
+        store = open_store(settings, create=True)
+        print(ingest(settings.corpus_dir, store).summary(), file=sys.stderr)
+        return store
+
+
+def _assistant(settings: Settings) -> Any:
+    from assistant.factory import assistant_for
+
+    return assistant_for(_open_index(settings), settings)
+
+
+def format_answer(answer: Any) -> str:
+    """The answer with its markers, then the numbered sources (or the closest passages)."""
+    lines = [answer.text, ""]
+    if answer.refused:
+        lines.append("Closest passages:")
+        for p in answer.passages[:3]:
+            snippet = " ".join(p.text.split())
+            lines.append(f"  - {p.article} (score {p.score:.2f}): {snippet[:160]}")
+        return "\n".join(lines)
+    lines.append("Sources:")
+    for c in answer.citations:
+        head = " — ".join(x for x in (c.title or c.article, c.source, c.date) if x)
+        lines.append(f"  [{c.n}] {head} — {c.article} [{c.start}:{c.end}]")
+        lines.append(f"      “{c.quote}”")
+    return "\n".join(lines)
+
+
+def _batch_questions(stream: TextIO) -> Iterator[str]:
+    for line in stream:
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                record = None
+            if isinstance(record, dict) and isinstance(record.get("question"), str):
+                yield record["question"]
+                continue
+        yield line
+
+
+def _run_batch(assistant: Any, source: str, k: int | None) -> int:
+    from assistant.serialization import answer_to_dict
+
+    if source != "-" and not Path(source).is_file():
+        raise NewsqaError(f"--batch: no such file: {source}")
+    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    with stream:
+        for question in _batch_questions(stream):
+            try:
+                record = answer_to_dict(assistant.ask(question, k=k))
+            except NewsqaError as exc:
+                record = {"question": question, "error": str(exc)}
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if args.batch is not None:
+        if args.question is not None:
+            raise NewsqaError("give either a question or --batch FILE, not both")
+        return _run_batch(_assistant(settings), args.batch, args.k)
+    if args.question is None:
+        raise NewsqaError('ask needs a question, e.g. newsqa ask "Where did Lavrov meet Wang Yi?"')
+    from assistant.assistant import Assistant
+
+    Assistant.check_question(args.question, settings.max_question_chars)
+    answer = _assistant(settings).ask(args.question, k=args.k)
+    if args.json:
+        from assistant.serialization import answer_to_dict
+
+        print(json.dumps(answer_to_dict(answer), ensure_ascii=False))
+    else:
+        print(format_answer(answer))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _assistant(settings)
+    print("Ask about the articles. An empty line or Ctrl-D quits.", file=sys.stderr)
+    while True:
+        try:
+            question = input("? ")
+        except EOFError:
+            return 0
+        if not question.strip() or question.strip().lower() in {"quit", "exit"}:
+            return 0
+        try:
+            print(format_answer(assistant.ask(question, k=args.k)) + "\n")
+        except NewsqaError as exc:
+            print(f"{PROG}: {exc}", file=sys.stderr)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from index.factory import open_store
+    from index.ingest import ingest
+
+    store = open_store(settings, create=True, rebuild=args.rebuild)
+    folder = args.dir or store.corpus_dir or settings.corpus_dir
+    if not Path(folder).is_dir():
+        raise NewsqaError(f"{folder} is not a folder")
+    report = ingest(Path(folder), store)
+    print(report.summary())
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import ui
+
+    ui.serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from eval.runner import run
+
+    return run(args, settings)
+
+
+COMMANDS = {
+    "ask": cmd_ask,
+    "chat": cmd_chat,
+    "ingest": cmd_ingest,
+    "serve": cmd_serve,
+    "eval": cmd_eval,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    configure_offline()
+    _configure_logging()
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings()
+        return COMMANDS[args.command](args, settings)
+    except NewsqaError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # e.g. `newsqa ask ... | head`
+        sys.stderr.close()
+        return 0
+
+
+def _configure_logging() -> None:
+    """Our warnings (skipped files, ...) as `newsqa: ...` lines; libraries only on errors."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
+    ours = ("index", "assistant", "eval", "ui", PROG)
+    handler.addFilter(lambda r: r.levelno >= logging.ERROR or r.name.split(".")[0] in ours)
+    logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

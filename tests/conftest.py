@@ -1,0 +1,88 @@
+"""Shared fixtures: the real model, real Chroma in tmp paths, and no network but loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index.offline import configure_offline
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+configure_offline()
+
+
+def _loopback(address: Any) -> bool:
+    if not isinstance(address, tuple):  # AF_UNIX paths
+        return True
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _block_network() -> Any:
+    """Any connection off this machine fails the test that makes it."""
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def guard(address: Any) -> None:
+        if not _loopback(address):
+            raise RuntimeError(f"network access blocked in tests: {address!r}")
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        guard(address)
+        return real_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: Any) -> Any:
+        guard(address)
+        return real_connect_ex(self, address)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    yield
+    socket.socket.connect, socket.socket.connect_ex = real_connect, real_connect_ex  # type: ignore[method-assign]
+
+
+@pytest.fixture(scope="session")
+def model() -> Any:
+    from index.embedding import MiniLMEmbedding
+
+    return MiniLMEmbedding()
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A private copy of the seed articles, free to edit."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def build_index(data_dir: Path, corpus_dir: Path, model: Any) -> tuple[Any, Any]:
+    from index.factory import open_store
+    from index.ingest import ingest
+    from index.settings import Settings
+
+    settings = Settings(data_dir=data_dir, corpus_dir=corpus_dir, chroma_url=None)
+    store = open_store(settings, model, create=True)
+    ingest(corpus_dir, store, bar=False)
+    return settings, store
+
+
+@pytest.fixture(scope="session")
+def seed_assistant(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Any:
+    """One assistant over an index of seeds/, shared by read-only tests."""
+    from assistant.factory import assistant_for
+
+    settings, store = build_index(tmp_path_factory.mktemp("seed-index"), SEEDS, model)
+    return assistant_for(store, settings)
