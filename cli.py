@@ -191,7 +191,11 @@ COMMANDS = {
 def main(argv: list[str] | None = None) -> int:
     configure_offline()
     _configure_logging()
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # the usage error of the subcommand, not of the top level
+        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        subparsers.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     try:
         settings = Settings()
         return COMMANDS[args.command](args, settings)
