@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from index.terms import STOPWORDS, terms, words
+from index.terms import terms, words
 
 # Words that shape a question but are not evidence the articles must contain.
 _ASKING = frozenset(

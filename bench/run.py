@@ -50,12 +50,12 @@ def _peak_mb(who: int) -> float:
 
 def bench_ingest(work: Path) -> dict[str, float]:
     from assistant.factory import assistant_for
+    from index.articles import load_articles
     from index.chunking import chunk_article
     from index.embedding import MiniLMEmbedding
     from index.factory import open_store
     from index.ingest import ingest
     from index.settings import Settings
-    from index.articles import load_articles
 
     began = time.perf_counter()
     model = MiniLMEmbedding()
@@ -114,7 +114,8 @@ def main() -> int:
     print(f"newsqa bench  ({os.cpu_count()} cores; one run, figures measured together)")
     print(f"  model load                 {f['model_load_s']:8.2f} s")
     print(
-        f"  ingest ({f['articles']:.0f} articles, {f['chunks']:.0f} chunks) {f['ingest_chunks_per_s']:8.1f} chunks/s"
+        f"  ingest ({f['articles']:.0f} articles, {f['chunks']:.0f} chunks) "
+        f"{f['ingest_chunks_per_s']:8.1f} chunks/s"
     )
     print(f"  embedding model alone      {f['embed_chunks_per_s']:8.1f} chunks/s")
     print(f"  ingest / model alone       {ratio:8.2f}")

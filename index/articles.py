@@ -20,7 +20,7 @@ ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 
 @dataclass(frozen=True)
 class Article:
-    """One article. ``text`` is the file exactly as ``Path.read_text(encoding="utf-8")`` reads it."""
+    """One article; ``text`` is the file exactly as ``Path.read_text(encoding="utf-8")`` has it."""
 
     id: str
     text: str

@@ -177,7 +177,7 @@ class ChunkStore:
     def articles(self) -> dict[str, ArticleRecord]:
         """Every indexed article, with its hash, metadata and chunk count."""
         records: dict[str, ArticleRecord] = {}
-        for cid, meta in self.metadata.items():
+        for meta in self.metadata.values():
             name = meta["article"]
             known = records.get(name)
             fields = {k: meta.get(k) for k in ("title", "date", "source", "url", "dateline")}

@@ -92,12 +92,11 @@ def test_empty_or_overlong_questions_are_rejected(seed_assistant: Any, question:
 
 def test_chroma_server_mode_uses_the_same_code(tmp_path: Path, model: Any) -> None:
     """`chroma run` (shipped with chromadb) on loopback, reached through NEWSQA_CHROMA_URL."""
-    from tests.chroma_server import running_chroma
-
     from assistant.factory import assistant_for
     from index.factory import open_store
     from index.ingest import ingest
     from index.settings import Settings
+    from tests.chroma_server import running_chroma
 
     with running_chroma(tmp_path / "server") as url:
         settings = Settings(data_dir=tmp_path / "data", chroma_url=url)

@@ -35,7 +35,7 @@ def test_editing_one_file_reembeds_only_that_file(tmp_path: Path, corpus: Path, 
     reopened = open_store(settings, model)
     assert untouched <= set(reopened.chunks)
     assert any("ended at noon" in ch.text for ch in reopened.chunks.values())
-    assert [cid for cid, _ in reopened.lexical.search("ended at noon", 3)][0].startswith(
+    assert next(cid for cid, _ in reopened.lexical.search("ended at noon", 3)).startswith(
         edited.name
     )
 

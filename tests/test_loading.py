@@ -102,7 +102,8 @@ def test_html_is_extracted_and_quotes_stay_verbatim(tmp_path: Path) -> None:
     )
     html = (
         "<html><head><title>Ministers meet</title></head><body><nav>Home | World | All news</nav>"
-        f"<article><h1>Ministers meet</h1>{body}</article><footer>Copyright 2024</footer></body></html>"
+        f"<article><h1>Ministers meet</h1>{body}</article>"
+        "<footer>Copyright 2024</footer></body></html>"
     )
     (tmp_path / "page.html").write_text(html, encoding="utf-8")
     article = load_article(tmp_path / "page.html")
