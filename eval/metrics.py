@@ -1,0 +1,287 @@
+"""The evaluation's definitions, as pure functions over one question's answer at a time.
+
+Every definition here is the one written in eval/README.md; the unit tests in
+tests/test_eval_metrics.py pin the edge cases (exactly half of the evidence is relevant).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.domain import Answer, Citation, Passage, Span
+from eval.dataset import QAItem
+
+FAILURE_KINDS = ("retrieval_miss", "wrong_sentence", "false_refusal", "missed_refusal")
+TextOf = Callable[[str], "str | None"]  # article file name -> its text, None when unreadable
+
+_MARKER = re.compile(r"\s*\[\d+\]")
+_FOLD = str.maketrans(
+    {
+        **dict.fromkeys("‘’‚‛′`´", "'"),
+        **dict.fromkeys("“”„‟″«»", '"'),
+        **dict.fromkeys("‐‑‒–—―−", "-"),
+    }
+)
+
+
+def strip_markers(text: str) -> str:
+    """The answer text without its ``[n]`` citation markers."""
+    return _MARKER.sub("", text).strip()
+
+
+def normalise(text: str) -> str:
+    """Case-folded, quotes and dashes unified, runs of whitespace made one space."""
+    return " ".join(text.translate(_FOLD).casefold().split())
+
+
+def contains_answer(text: str, answers: Iterable[str]) -> bool:
+    found = normalise(strip_markers(text))
+    return any(normalise(a) in found for a in answers if normalise(a))
+
+
+def answer_words(text: str) -> int:
+    """Whitespace-separated words of the answer text, markers left out."""
+    return len(strip_markers(text).split())
+
+
+def evidence_span(article_text: str | None, evidence: str | None) -> Span | None:
+    """Where ``evidence`` first occurs in the article, as [start, end)."""
+    if article_text is None or not evidence:
+        return None
+    start = article_text.find(evidence)
+    return None if start < 0 else (start, start + len(evidence))
+
+
+def overlap(a: Span, b: Span) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def is_relevant(passage: Passage, doc: str | None, span: Span | None) -> bool:
+    """From ``doc`` and covering at least half of the evidence's characters."""
+    if span is None or passage.article != doc:
+        return False
+    return 2 * overlap((passage.start, passage.end), span) >= span[1] - span[0]
+
+
+def first_relevant_rank(passages: Sequence[Passage], doc: str | None, span: Span | None) -> int:
+    """The 1-based rank of the first relevant passage; 0 when none is."""
+    return next((r for r, p in enumerate(passages, start=1) if is_relevant(p, doc, span)), 0)
+
+
+def citation_valid(citation: Citation, article_text: str | None) -> bool:
+    """The quote is exactly the article's text at [start, end)."""
+    if article_text is None or not 0 <= citation.start <= citation.end <= len(article_text):
+        return False
+    return article_text[citation.start : citation.end] == citation.quote
+
+
+def is_supporting(
+    citations: Iterable[Citation], doc: str | None, span: Span | None, answers: Iterable[str]
+) -> bool:
+    """Some citation comes from ``doc`` and overlaps the evidence or contains an answer."""
+    answers = tuple(answers)
+    return any(
+        c.article == doc
+        and (
+            (span is not None and overlap((c.start, c.end), span) > 0)
+            or contains_answer(c.quote, answers)
+        )
+        for c in citations
+    )
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The p-th percentile, linearly interpolated between ranks (numpy's default)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100
+    low, high = math.floor(rank), math.ceil(rank)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def share(count: int, total: int) -> float:
+    """``count / total`` rounded to 4 places; a share of nothing is 0.0."""
+    return round(count / total, 4) if total else 0.0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One question, asked and scored."""
+
+    id: str
+    question: str
+    kind: str
+    answers: tuple[str, ...]
+    got: str
+    refused: bool
+    rank: int  # of the first relevant passage, 0 for none (and for unanswerable questions)
+    correct: bool
+    supporting: bool
+    citations: int
+    valid_citations: int
+    latency_ms: float
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers)
+
+
+def score(item: QAItem, answer: Answer, text_of: TextOf, latency_ms: float) -> Outcome:
+    """Score one answer against its Q&A item; ``text_of`` reads articles for offsets."""
+    span = evidence_span(text_of(item.doc), item.evidence) if item.doc else None
+    answered = item.answerable and not answer.refused
+    return Outcome(
+        id=item.id,
+        question=item.question,
+        kind=item.kind,
+        answers=item.answers,
+        got=answer.text,
+        refused=answer.refused,
+        rank=first_relevant_rank(answer.passages, item.doc, span) if item.answerable else 0,
+        correct=answered and contains_answer(answer.text, item.answers),
+        supporting=answered and is_supporting(answer.citations, item.doc, span, item.answers),
+        citations=len(answer.citations),
+        valid_citations=sum(citation_valid(c, text_of(c.article)) for c in answer.citations),
+        latency_ms=latency_ms,
+    )
+
+
+def failure_kind(outcome: Outcome) -> str | None:
+    """Why the question failed (one of ``FAILURE_KINDS``), or None when it passed."""
+    if not outcome.answerable:
+        return None if outcome.refused else "missed_refusal"
+    if outcome.refused:
+        return "false_refusal"
+    if outcome.correct:
+        return None
+    return "wrong_sentence" if outcome.rank else "retrieval_miss"
+
+
+def _retrieval(answerable: list[Outcome]) -> dict[str, float]:
+    n = len(answerable)
+    figures = {
+        f"hit@{k}": share(sum(0 < o.rank <= k for o in answerable), n) for k in (1, 3, 5, 10)
+    }
+    mrr = sum(1 / o.rank for o in answerable if 0 < o.rank <= 10)
+    figures["mrr@10"] = round(mrr / n, 4) if n else 0.0
+    return figures
+
+
+def _by_kind(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
+    kinds = sorted({o.kind for o in outcomes})
+    return {
+        kind: {
+            "questions": sum(o.kind == kind for o in outcomes),
+            "passed": share(
+                sum(o.kind == kind and failure_kind(o) is None for o in outcomes),
+                sum(o.kind == kind for o in outcomes),
+            ),
+        }
+        for kind in kinds
+    }
+
+
+def summarise(outcomes: Sequence[Outcome]) -> dict[str, object]:
+    """The figures of a run, keyed as in `newsqa eval --json` (without the failures)."""
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    answered = [o for o in answerable if not o.refused]
+    spoken = [answer_words(o.got) for o in outcomes if not o.refused]
+    latencies = [o.latency_ms for o in outcomes]
+    return {
+        "questions": len(outcomes),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "retrieval": _retrieval(answerable),
+        "answer": {
+            "accuracy": share(sum(o.correct for o in answerable), len(answerable)),
+            "mean_words": round(sum(spoken) / len(spoken), 2) if spoken else 0.0,
+        },
+        "citations": {
+            "valid": share(
+                sum(o.valid_citations for o in outcomes), sum(o.citations for o in outcomes)
+            ),
+            "supporting": share(sum(o.supporting for o in answered), len(answered)),
+            "count": sum(o.citations for o in outcomes),
+        },
+        "refusal": {
+            "unanswerable_refused": share(sum(o.refused for o in unanswerable), len(unanswerable)),
+            "answerable_refused": share(sum(o.refused for o in answerable), len(answerable)),
+        },
+        "latency_ms": {
+            "p50": round(percentile(latencies, 50), 1),
+            "p95": round(percentile(latencies, 95), 1),
+        },
+        "by_kind": _by_kind(list(outcomes)),
+    }
+
+
+# The regression gate: which figures it holds, which way is worse, and by how much is too much.
+RATE_TOLERANCE = 0.02  # absolute, on every gated rate
+LATENCY_FACTOR = 2.0  # latency may double ...
+LATENCY_SLACK_MS = 50.0  # ... plus 50 ms, before the gate fails: machines are noisy
+HIGHER_IS_BETTER = (
+    "retrieval.hit@1",
+    "retrieval.hit@3",
+    "retrieval.hit@5",
+    "retrieval.hit@10",
+    "retrieval.mrr@10",
+    "answer.accuracy",
+    "citations.valid",
+    "citations.supporting",
+    "refusal.unanswerable_refused",
+)
+LOWER_IS_BETTER = ("refusal.answerable_refused",)
+LATENCIES = ("latency_ms.p50", "latency_ms.p95")
+GATED = HIGHER_IS_BETTER + LOWER_IS_BETTER + LATENCIES
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One gated figure against the baseline; ``limit`` is the worst value still accepted."""
+
+    metric: str
+    baseline: float
+    current: float
+    limit: float
+    regressed: bool
+
+    @property
+    def delta(self) -> float:
+        return self.current - self.baseline
+
+
+def figure(summary: dict[str, object], metric: str) -> float | None:
+    """A dotted figure such as ``retrieval.hit@1`` from a summary, None when absent."""
+    value: object = summary
+    for part in metric.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return float(value) if isinstance(value, int | float) else None
+
+
+def limit_for(metric: str, baseline: float) -> float:
+    if metric in LATENCIES:
+        return baseline * LATENCY_FACTOR + LATENCY_SLACK_MS
+    if metric in LOWER_IS_BETTER:
+        return baseline + RATE_TOLERANCE
+    return baseline - RATE_TOLERANCE
+
+
+def compare(current: dict[str, object], baseline: dict[str, object]) -> list[Difference]:
+    """Every gated figure present in both, marked regressed when worse than its limit."""
+    found: list[Difference] = []
+    for metric in GATED:
+        now, then = figure(current, metric), figure(baseline, metric)
+        if now is None or then is None:
+            continue
+        limit = limit_for(metric, then)
+        higher_worse = metric not in HIGHER_IS_BETTER
+        worse = now > limit + 1e-9 if higher_worse else now < limit - 1e-9
+        found.append(Difference(metric, then, now, round(limit, 4), worse))
+    return found

@@ -1,0 +1,233 @@
+"""`newsqa eval`: index a corpus afresh in a temporary folder, ask every question, score, gate.
+
+From Python (e.g. to tune on the dev split)::
+
+    items = load_qa(Path("eval/dev.jsonl"))
+    result = evaluate(assistant, items, Path("seeds"))   # any Assistant over an index of seeds/
+    result.to_dict()["answer"]["accuracy"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from eval.dataset import QAItem, load_qa, validate_qa
+from eval.errors import BaselineError, EvalError, QAValidationError
+from eval.metrics import FAILURE_KINDS, Outcome, compare, failure_kind, score, summarise
+
+if TYPE_CHECKING:
+    from assistant.assistant import Assistant
+    from index.embedding import MiniLMEmbedding
+    from index.ingest import IngestReport
+    from index.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_QA = PROJECT_ROOT / "eval" / "qa.jsonl"
+DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
+BASELINE = PROJECT_ROOT / "eval" / "baseline.json"
+EVAL_K = 10  # every question is asked once with k=10; see eval/README.md
+WARM_UP = "What is this article about?"
+
+
+@dataclass(frozen=True)
+class Failure:
+    id: str
+    question: str
+    kind: str  # one of FAILURE_KINDS
+    got: str
+    expected: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvalResult:
+    summary: dict[str, Any]
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def failures(self) -> tuple[Failure, ...]:
+        """Failed questions, grouped by kind in ``FAILURE_KINDS`` order, file order within."""
+        found = [(failure_kind(o), o) for o in self.outcomes]
+        return tuple(
+            Failure(o.id, o.question, kind, o.got, o.answers)
+            for wanted in FAILURE_KINDS
+            for kind, o in found
+            if kind == wanted
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `--json` document."""
+        failures = [{**vars(f), "expected": list(f.expected)} for f in self.failures]
+        return {**self.summary, "failures": failures}
+
+
+class ArticleTexts:
+    """Article texts of a corpus folder, read once each; None for a missing or unreadable file."""
+
+    def __init__(self, corpus_dir: Path) -> None:
+        self._dir = Path(corpus_dir)
+        self._texts: dict[str, str | None] = {}
+
+    def __call__(self, name: str) -> str | None:
+        if name not in self._texts:
+            path = self._dir / name
+            try:
+                ok = Path(name).name == name and path.is_file()
+                self._texts[name] = path.read_text(encoding="utf-8") if ok else None
+            except (OSError, UnicodeDecodeError):
+                self._texts[name] = None
+        return self._texts[name]
+
+
+def evaluate(
+    assistant: Assistant,
+    items: Sequence[QAItem],
+    corpus_dir: Path,
+    k: int = EVAL_K,
+    *,
+    bar: bool = False,
+) -> EvalResult:
+    """Ask every question once with ``k`` passages and score it; one warm-up ask first."""
+    texts = ArticleTexts(corpus_dir)
+    assistant.ask(WARM_UP, k=k)
+    outcomes = []
+    for item in _progress(items, bar):
+        began = time.perf_counter()
+        answer = assistant.ask(item.question, k=k)
+        latency = (time.perf_counter() - began) * 1000
+        outcomes.append(score(item, answer, texts, round(latency, 2)))
+    return EvalResult(summarise(outcomes), tuple(outcomes))
+
+
+def _progress(items: Sequence[QAItem], bar: bool) -> Iterator[QAItem]:
+    if not bar:
+        yield from items
+        return
+    from tqdm import tqdm
+
+    yield from tqdm(items, desc="asking", unit="question", leave=False)
+
+
+@contextmanager
+def fresh_assistant(
+    corpus: Path, settings: Settings, model: MiniLMEmbedding
+) -> Iterator[tuple[Assistant, IngestReport]]:
+    """An assistant over a new index of ``corpus`` in a temporary folder, deleted afterwards;
+    the user's own index is never opened."""
+    from assistant.factory import assistant_for
+    from index.factory import open_store
+    from index.ingest import ingest
+
+    with tempfile.TemporaryDirectory(prefix="newsqa-eval-", ignore_cleanup_errors=True) as tmp:
+        temp = settings.model_copy(
+            update={"data_dir": Path(tmp), "chroma_url": None, "corpus_dir": corpus}
+        )
+        store = open_store(temp, model, create=True)
+        report = ingest(corpus, store)
+        print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
+        if not store.chunks:
+            raise EvalError(f"no usable articles in {corpus}")
+        yield assistant_for(store, temp), report
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--qa", type=Path, default=DEFAULT_QA, metavar="FILE", help="Q&A file (JSON Lines)"
+    )
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS, metavar="DIR", help="article folder"
+    )
+    parser.add_argument("--json", type=Path, metavar="OUT", help="write the figures as JSON")
+    parser.add_argument(
+        "--report", type=Path, metavar="OUT.md", help="write a Markdown report and a PNG chart"
+    )
+    parser.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help=f"accept this run's figures: rewrite {BASELINE.relative_to(PROJECT_ROOT)}",
+    )
+
+
+def read_baseline(path: Path = BASELINE) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise BaselineError(
+            f"no baseline at {path}: accept a run with `newsqa eval --update-baseline`"
+        ) from exc
+    except (OSError, ValueError) as exc:
+        raise BaselineError(f"cannot read the baseline {path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise BaselineError(f"the baseline {path} is not a JSON object")
+    return data
+
+
+def write_baseline(result: EvalResult, path: Path = BASELINE) -> None:
+    data = {"qa": "eval/qa.jsonl", "corpus": "seeds", "k": EVAL_K, **result.summary}
+    try:
+        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise BaselineError(f"cannot write the baseline {path}: {exc}") from exc
+
+
+def _load_checked(qa: Path, corpus: Path) -> list[QAItem]:
+    if not corpus.is_dir():
+        raise EvalError(f"the corpus {corpus} is not a folder")
+    items = load_qa(qa)
+    problems = validate_qa(items, corpus)
+    if problems:
+        raise QAValidationError(qa, problems)
+    return items
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """`newsqa eval`: 0 when done (or the gate passed), 1 when the gate failed."""
+    from eval import report
+    from index.embedding import MiniLMEmbedding
+    from index.offline import configure_offline
+
+    configure_offline()
+    qa, corpus = Path(args.qa).resolve(), Path(args.corpus).resolve()
+    gated = qa == DEFAULT_QA and corpus == DEFAULT_CORPUS
+    if args.update_baseline and not gated:
+        raise EvalError("--update-baseline only applies to the default eval/qa.jsonl over seeds/")
+    items = _load_checked(qa, corpus)
+    baseline = _previous_baseline() if args.update_baseline else None
+    if gated and not args.update_baseline:
+        baseline = read_baseline()
+    print(f"indexing {corpus} into a temporary index ...", file=sys.stderr)
+    with fresh_assistant(corpus, settings, MiniLMEmbedding()) as (assistant, ingested):
+        result = evaluate(assistant, items, corpus, bar=True)
+    context = report.Context(qa, corpus, EVAL_K, ingested.added, gated, args.update_baseline)
+    differences = compare(result.summary, baseline) if baseline else []
+    print(report.table(result, differences, baseline, context))
+    print(report.failures_text(result.failures))
+    if args.json:
+        report.write_json(Path(args.json), result.to_dict())
+    if args.report:
+        report.write_markdown(Path(args.report), result, differences, baseline, context)
+    if args.update_baseline:
+        write_baseline(result)
+    if baseline and baseline.get("questions") != result.summary["questions"]:
+        print(
+            f"note: the baseline holds figures for {baseline.get('questions')} questions, this "
+            f"run asked {result.summary['questions']}: review, then accept with --update-baseline"
+        )
+    print(report.gate_text(differences, gated, args.update_baseline))
+    return 1 if gated and not args.update_baseline and any(d.regressed for d in differences) else 0
+
+
+def _previous_baseline() -> dict[str, Any] | None:
+    """The baseline about to be replaced, shown for comparison; None when there is none yet."""
+    try:
+        return read_baseline()
+    except BaselineError:
+        return None
