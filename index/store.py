@@ -133,7 +133,15 @@ class ChunkStore:
                 embedding_function=self._ef,
             )
         else:
-            self._collection = self._client.get_collection(self._name, embedding_function=self._ef)
+            try:
+                self._collection = self._client.get_collection(
+                    self._name, embedding_function=self._ef
+                )
+            except ValueError as exc:  # persisted with another embedding function
+                raise IndexMismatchError(
+                    f"the index was built with another embedding function ({exc}): "
+                    "re-index with `newsqa ingest --rebuild`"
+                ) from exc
             self._check_compatible(self._collection.metadata or {})
         self._load()
         return self
