@@ -25,6 +25,7 @@ from index.store import ArticleRecord, ChunkStore
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html")
 MAX_STEM = 100
+MB = 1024 * 1024
 
 
 class DuplicateArticleError(ArticleError):
@@ -56,6 +57,10 @@ def safe_name(filename: str) -> str:
         raise ArticleError(shown, "only .txt, .md and .html files can be uploaded")
     stem = re.sub(r"[^\w\- ]+", "_", stem).strip(" ._-")[:MAX_STEM] or "article"
     return f"{stem}.{suffix.lower()}"
+
+
+def too_large(name: str, size: int, max_bytes: int) -> ArticleError:
+    return ArticleError(name, f"is {size / MB:.1f} MB; the limit is {max_bytes / MB:g} MB per file")
 
 
 def sha256_of(data: bytes) -> str:
@@ -108,9 +113,7 @@ def save_upload(
     shown = display_name(filename)
     name = safe_name(filename)
     if len(data) > max_bytes:
-        raise ArticleError(
-            shown, f"is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB per file"
-        )
+        raise too_large(shown, len(data), max_bytes)
     decode(shown, data)  # binary, non-UTF-8 and empty files stop here
     digest = sha256_of(data)
     if digest in known_hashes:
@@ -153,9 +156,7 @@ def read_upload(path: Path, max_bytes: int) -> bytes:
     """The bytes of an uploaded temporary file, refusing oversize ones before reading them."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise ArticleError(
-            path.name, f"is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.1f} MB per file"
-        )
+        raise too_large(path.name, size, max_bytes)
     return path.read_bytes()
 
 

@@ -1,0 +1,556 @@
+"""The browser app: cited answers, source cards, an article viewer and the article library.
+
+It sits on the ``Assistant`` API and adds no retrieval or answering logic of its own.
+Gradio is imported where it is used, so entry points run ``configure_offline`` before it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import inspect
+import ipaddress
+import re
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.domain import Answer, Passage
+from assistant.serialization import answer_to_dict
+from index.errors import ArticleError, NewsqaError
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+    from assistant.assistant import Assistant
+    from index.library import ArticleFilter
+    from index.metadata import Metadata
+
+MB = 1024 * 1024
+CSS = """
+.newsqa-open { cursor: pointer; }
+.newsqa-marker { color: var(--color-accent); font-weight: 600; padding: 0 2px; }
+.newsqa-marker:hover, .newsqa-card:hover { text-decoration: underline; }
+.newsqa-card { border: 1px solid var(--border-color-primary); border-radius: 8px;
+  padding: 8px 10px; margin: 0 0 8px; }
+.newsqa-card blockquote { margin: 6px 0; padding-left: 8px; border-left: 3px solid #f5c542; }
+.newsqa-meta { color: var(--body-text-color-subdued); font-size: 0.9em; }
+.newsqa-refusal { border-left: 4px solid #d97706; padding: 4px 10px; background: #fff7ed; }
+.newsqa-closest { border-style: dashed; }
+.newsqa-article { white-space: pre-wrap; line-height: 1.5; max-height: 45vh; overflow-y: auto;
+  position: relative; }
+.newsqa-article mark { background: #fde68a; }
+.newsqa-article mark.newsqa-focus { background: #fbbf24; outline: 2px solid #d97706; }
+.newsqa-label { font-weight: 700; color: #b45309; }
+"""
+# Markers and cards name their turn and number in classes (the chat's HTML sanitiser keeps
+# classes, not data attributes); one document-level listener turns a click into an event.
+OPEN_JS = """
+if (window.newsqaOpen) document.removeEventListener('click', window.newsqaOpen, true);
+window.newsqaOpen = (event) => {
+  const el = event.target.closest ? event.target.closest('.newsqa-open') : null;
+  if (!el) return;
+  event.preventDefault();
+  const key = {};
+  for (const name of el.classList) {
+    const m = /^newsqa-([tcp])(\\d+)$/.exec(name);
+    if (m) key[m[1]] = Number(m[2]);
+  }
+  trigger('click', key);
+};
+document.addEventListener('click', window.newsqaOpen, true);
+"""
+SCROLL_JS = """
+watch('value', () => {
+  const mark = element.querySelector('mark.newsqa-focus') || element.querySelector('mark');
+  if (!mark) return;
+  const box = mark.closest('.newsqa-article');
+  box.scrollTop = mark.offsetTop - box.clientHeight / 3;
+  mark.scrollIntoView({block: 'nearest'});
+});
+"""
+NO_SOURCES = "<p class='newsqa-meta'>The sources of the current answer appear here.</p>"
+NO_ARTICLE = "<p class='newsqa-meta'>Click a [n] marker or a source card to read the article.</p>"
+
+
+class BindingError(NewsqaError):
+    """The app would listen beyond this machine without a password."""
+
+
+def check_binding(host: str, auth: str | None) -> None:
+    """Refuse a non-loopback address unless ``NEWSQA_UI_AUTH=user:password`` is set."""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback and not auth:
+        raise BindingError(
+            f"refusing to listen on {host}: other machines could reach the app there. "
+            "Set NEWSQA_UI_AUTH=user:password to require a login, or bind to 127.0.0.1."
+        )
+
+
+def parse_auth(auth: str | None) -> tuple[str, str] | None:
+    if auth is None:
+        return None
+    user, sep, password = auth.partition(":")
+    if not (sep and user and password):
+        raise BindingError("NEWSQA_UI_AUTH must look like user:password")
+    return user, password
+
+
+def _esc(text: str) -> str:
+    """Plain text for the chat's Markdown: HTML-escaped, Markdown syntax neutralised."""
+    return re.sub(r"([\\`*_\[\]#|~])", r"\\\1", html.escape(text, quote=False))
+
+
+def _origin(title: str | None, article: str, source: str | None, date: str | None) -> str:
+    meta = " · ".join(x for x in (source, date) if x)
+    return f"<b>{html.escape(title or article)}</b>" + (
+        f" <span class='newsqa-meta'>{html.escape(meta)}</span>" if meta else ""
+    )
+
+
+def _excerpt(p: Passage, limit: int = 220) -> str:
+    text = " ".join(p.text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def answer_markdown(answer: Answer, turn: int, parts: int | None = None) -> str:
+    """The answer's first ``parts`` sentences, each ending in its clickable ``[n]`` marker."""
+    if answer.refused:
+        items = "".join(
+            f"<li><span class='newsqa-open newsqa-t{turn} newsqa-p{i}'>"
+            f"{html.escape(p.title or p.article)}</span>: {html.escape(_excerpt(p, 160))}</li>"
+            for i, p in enumerate(answer.passages[:3])
+        )
+        closest = f"<p><b>Closest passages</b> (not citations):</p><ul>{items}</ul>"
+        return f"<div class='newsqa-refusal'><p><b>{html.escape(answer.text)}</b></p>" + (
+            f"{closest}</div>" if items else "</div>"
+        )
+    shown = []
+    for sentence, c in zip(answer.sentences()[:parts], answer.citations, strict=False):
+        text = _esc(sentence.removesuffix(f"[{c.n}]").rstrip())
+        shown.append(
+            f"{text} <span class='newsqa-open newsqa-marker newsqa-t{turn} "
+            f"newsqa-c{c.n}'>[{c.n}]</span>"
+        )
+    return " ".join(shown)
+
+
+def sources_html(answer: Answer, turn: int) -> str:
+    """Source cards: one per citation, or the closest passages of a refusal, unnumbered."""
+    if not answer.refused:
+        return "<h3>Sources</h3>" + "".join(
+            f"<div class='newsqa-open newsqa-card newsqa-t{turn} newsqa-c{c.n}'>"
+            f"<span class='newsqa-label'>[{c.n}]</span> "
+            f"{_origin(c.title, c.article, c.source, c.date)}"
+            f"<blockquote>{html.escape(c.quote)}</blockquote>"
+            f"<span class='newsqa-meta'>relevance {c.score:.2f}</span></div>"
+            for c in answer.citations
+        )
+    return (
+        "<h3>Closest passages</h3><p class='newsqa-meta'>Not citations: the articles do not "
+        "answer the question; these passages came closest.</p>"
+    ) + "".join(
+        f"<div class='newsqa-open newsqa-card newsqa-closest newsqa-t{turn} newsqa-p{i}'>"
+        f"{_origin(p.title, p.article, p.source, p.date)}"
+        f"<blockquote>{html.escape(_excerpt(p))}</blockquote>"
+        f"<span class='newsqa-meta'>relevance {p.score:.2f}</span></div>"
+        for i, p in enumerate(answer.passages)
+    )
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    n: int | None  # citation number; None for a closest passage
+    text: str  # what the index says is at [start, end)
+
+
+def viewer_html(text: str, article: str, meta: Metadata, spans: Sequence[Span], focus: int) -> str:
+    """The whole article, HTML-escaped, each span in a ``<mark>``; ``spans[focus]`` in view."""
+    out, cursor, stale = [], 0, []
+    for i, s in sorted(enumerate(spans), key=lambda item: item[1].start):
+        label, attr = (
+            (f"[{s.n}]", f"data-n='{s.n}'") if s.n else ("closest passage", "data-passage='1'")
+        )
+        if s.start < cursor or text[s.start : s.end] != s.text:
+            stale.append(label)  # the file changed since it was indexed: no wrong highlight
+            continue
+        out += [
+            html.escape(text[cursor : s.start]),
+            f"<sup class='newsqa-label'>{label}</sup>",
+            f"<mark class='{'newsqa-focus' if i == focus else ''}' {attr}>",
+            f"{html.escape(text[s.start : s.end])}</mark>",
+        ]
+        cursor = s.end
+    out.append(html.escape(text[cursor:]))
+    head = _origin(meta.title, article, meta.source, meta.date)
+    if meta.title:
+        head += f"<br><code>{html.escape(article)}</code>"
+    if stale:
+        head += f"<br><b>{', '.join(stale)} not found: the file changed since it was indexed.</b>"
+    return f"<h3>Article</h3><p>{head}</p><div class='newsqa-article'>{''.join(out)}</div>"
+
+
+def spans_for(answer: Answer, key: dict[str, int]) -> tuple[str, list[Span], int]:
+    """The article a click refers to, every span of this answer in it, and the clicked one."""
+    if "c" in key:
+        cited = next(c for c in answer.citations if c.n == key["c"])
+        same = [c for c in answer.citations if c.article == cited.article]
+        spans = [Span(c.start, c.end, c.n, c.quote) for c in same]
+        return cited.article, spans, same.index(cited)
+    p = answer.passages[key["p"]]
+    return p.article, [Span(p.start, p.end, None, p.text)], 0
+
+
+def parse_filter(sources: Sequence[str] | None, date_from: str, date_to: str) -> ArticleFilter:
+    from index.library import ArticleFilter
+
+    dates = []
+    for label, value in (("From", date_from), ("To", date_to)):
+        value = (value or "").strip()
+        try:
+            dates.append(dt.date.fromisoformat(value).isoformat() if value else None)
+        except ValueError as exc:
+            raise NewsqaError(f"{label} date must look like 2024-05-31, not {value!r}") from exc
+    return ArticleFilter(frozenset(sources or ()), dates[0], dates[1])
+
+
+class FilteredRetriever:
+    """Interim, until ``Assistant.ask`` takes ``articles=``: the assistant's own retriever,
+    asked for more passages, keeping the allowed articles' ones (no ranking of its own)."""
+
+    def __init__(self, inner: Any, allowed: set[str], pool: int) -> None:
+        self.inner, self.allowed, self.pool = inner, allowed, pool
+
+    def retrieve(self, question: str, k: int, vector: Any = None) -> list[Passage]:
+        found = self.inner.retrieve(question, max(k, self.pool), vector=vector)
+        return [p for p in found if p.article in self.allowed][:k]
+
+
+def _user_error(exc: Exception) -> Exception:
+    import gradio as gr
+
+    return gr.Error(str(exc))
+
+
+class Handlers:
+    """What the app's events call. Per-session values (chat, answers) come in as arguments;
+    only the assistant, its index and the lock that guards them are shared."""
+
+    def __init__(self, assistant: Assistant, settings: Settings, stream_delay: float = 0.12):
+        self.assistant, self.settings, self.stream_delay = assistant, settings, stream_delay
+        self.lock = threading.RLock()  # one writer (upload, delete) or one reader at a time
+
+    @property
+    def corpus_dir(self) -> Path:
+        return self.assistant.store.corpus_dir or Path(self.settings.corpus_dir)
+
+    def ask(self, question: str, k: int | None = None, flt: ArticleFilter | None = None) -> Answer:
+        a = self.assistant
+        with self.lock:
+            if flt is None or not flt.active:
+                return a.ask(question, k=k)
+            allowed = flt.select(a.store.articles())
+            if not allowed:
+                raise NewsqaError("no article matches the source and date filters")
+            if "articles" in inspect.signature(a.ask).parameters:
+                return a.ask(question, k=k, articles=allowed)  # type: ignore[call-arg]
+            from assistant.assistant import MAX_K, Assistant
+
+            retriever: Any = FilteredRetriever(a.retriever, allowed, MAX_K)
+            narrowed = Assistant(a.store, retriever, a.answerer, a.top_k, a.max_question_chars)
+            return narrowed.ask(question, k=k)
+
+    def ask_api(self, question: str) -> dict[str, Any]:
+        """Answer a question from the indexed articles: the JSON of `newsqa ask --json`."""
+        try:
+            return answer_to_dict(self.ask(question))
+        except NewsqaError as exc:
+            raise _user_error(exc) from exc
+
+    def respond(
+        self,
+        question: str,
+        history: list,
+        answers: list[Answer],
+        k: float,
+        sources: list[str] | None,
+        date_from: str,
+        date_to: str,
+    ) -> Iterator[tuple[Any, list, list[Answer], str]]:
+        """Stream the answer into this session's chat, one cited sentence at a time."""
+        import gradio as gr
+
+        try:
+            answer = self.ask(question or "", int(k), parse_filter(sources, date_from, date_to))
+        except NewsqaError as exc:
+            raise _user_error(exc) from exc
+        turn, answers = len(answers), [*answers, answer]
+        history = [*history, {"role": "user", "content": _esc(answer.question)}]
+        steps = len(answer.sentences())
+        for shown in range(1, steps + 1):
+            reply = {"role": "assistant", "content": answer_markdown(answer, turn, shown)}
+            cleared = "" if shown == 1 else gr.skip()  # keep what the user types meanwhile
+            yield cleared, [*history, reply], answers, sources_html(answer, turn)
+            if shown < steps:
+                time.sleep(self.stream_delay)
+
+    def open_article(self, answers: list[Answer], key: dict[str, int]) -> str:
+        """The viewer for a clicked marker or card of one of this session's answers."""
+        from index.library import article_text
+
+        try:
+            article, spans, focus = spans_for(answers[key["t"]], key)
+            with self.lock:
+                records = self.assistant.store.articles()
+            text = article_text(self.corpus_dir, article, records.keys())
+        except ArticleError as exc:
+            raise _user_error(exc) from exc
+        except (KeyError, IndexError, StopIteration, TypeError) as exc:
+            raise _user_error(NewsqaError("that source is no longer available")) from exc
+        return viewer_html(text, article, records[article].meta, spans, focus)
+
+    def library(self) -> tuple[Any, ...]:
+        """The library table and every choice that depends on what is indexed."""
+        import gradio as gr
+
+        from index.library import dates_of, sources_of
+
+        with self.lock:
+            records = self.assistant.store.articles().values()
+        rows = [[r.id, r.meta.title, r.meta.date, r.meta.source, r.chunks] for r in records]
+        dates = dates_of(records)
+        span = f", from {dates[0]} to {dates[-1]}" if dates else ""
+        return (
+            [[cell or "" for cell in row] for row in rows],
+            gr.Dropdown(choices=[r.id for r in records], value=None),
+            gr.Dropdown(choices=sources_of(records)),
+            f"<span class='newsqa-meta'>{len(dates)} of {len(rows)} articles state a date"
+            f"{span}; a date range leaves out the others.</span>",
+        )
+
+    def upload(self, files: list[str] | None, progress: Any) -> tuple[Any, ...]:
+        """Save and index uploaded files; each refusal is reported with the file's name."""
+        from index.library import add_uploads, read_upload
+
+        if not files:
+            raise _user_error(NewsqaError("choose one or more .txt, .md or .html files first"))
+        limit, uploads, refused = self.settings.max_upload_bytes, [], []
+        for path in map(Path, files):
+            try:
+                uploads.append((path.name, read_upload(path, limit)))
+            except (ArticleError, OSError) as exc:
+                refused.append(str(exc))
+        with self.lock:
+            report = add_uploads(
+                self.corpus_dir,
+                uploads,
+                self.assistant.store,
+                max_bytes=limit,
+                progress=lambda done, total, name: progress((done, total), desc=f"indexing {name}"),
+            )
+        lines = [f"Added {name}" for name in report.saved]
+        lines += [f"Refused {msg}" for msg in [*refused, *map(str, report.refused)]]
+        lines += [f"Not indexed {err}" for err in (report.ingest.skipped if report.ingest else [])]
+        return ("\n".join(f"- {_esc(line)}" for line in lines), *self.library())
+
+    def delete(self, article: str | None) -> tuple[Any, ...]:
+        """Delete an article from the index; its file goes to the trash folder."""
+        from index.library import delete_article
+
+        trash = Path(self.settings.data_dir) / "trash"
+        try:
+            if not article:
+                raise NewsqaError("choose the article to delete first")
+            with self.lock:
+                delete_article(self.corpus_dir, article, self.assistant.store, trash)
+        except NewsqaError as exc:
+            raise _user_error(exc) from exc
+        return (f"Deleted {_esc(article)}; the file is kept in {_esc(str(trash))}", *self.library())
+
+
+def _chat_column(settings: Settings) -> tuple[Any, ...]:
+    """Chat, question box and the settings: passages (k), sources, date range."""
+    import gradio as gr
+
+    chatbot = gr.Chatbot(
+        label="Chat",
+        height=560,
+        elem_id="newsqa-chat",
+        placeholder="Ask about the articles in the library. Answers quote them: click a [n] "
+        "marker to read the source.",
+        feedback_options=None,
+        buttons=["copy_all"],
+    )
+    with gr.Row():
+        question = gr.Textbox(
+            show_label=False,
+            placeholder="Ask a question about the articles",
+            scale=5,
+            elem_id="newsqa-question",
+        )
+        ask = gr.Button("Ask", variant="primary", scale=1, elem_id="newsqa-ask")
+    with gr.Accordion("Settings", open=False):
+        k = gr.Slider(1, 20, value=settings.top_k, step=1, label="Passages to search (k)")
+        sources = gr.Dropdown([], multiselect=True, label="Only these sources")
+        with gr.Row():
+            date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
+            date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
+        dates_note = gr.HTML()
+    return chatbot, question, ask, k, sources, date_from, date_to, dates_note
+
+
+def _chat_tab(h: Handlers, settings: Settings, answers: Any) -> list[Any]:
+    """The chat and its sources; returns the components that follow the library."""
+    import gradio as gr
+
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot, question, ask, k, *filters, dates_note = _chat_column(settings)
+        with gr.Column(scale=2):
+            cards = gr.HTML(NO_SOURCES, js_on_load=OPEN_JS, elem_id="newsqa-sources")
+            viewer = gr.HTML(NO_ARTICLE, js_on_load=SCROLL_JS, elem_id="newsqa-viewer")
+    inputs = [question, chatbot, answers, k, *filters]
+    outputs = [question, chatbot, answers, cards]
+    for event in (question.submit, ask.click):
+        event(h.respond, inputs, outputs, api_visibility="private", show_progress="minimal")
+
+    def open_article(answers: list[Answer], evt: gr.EventData) -> str:
+        return h.open_article(answers, dict(evt._data or {}))
+
+    open_article.__annotations__["evt"] = gr.EventData  # gradio is not a module global here
+    cards.click(open_article, [answers], [viewer], api_visibility="private")
+    chatbot.clear(
+        lambda: ([], NO_SOURCES, NO_ARTICLE),
+        None,
+        [answers, cards, viewer],
+        api_visibility="private",
+    )
+    return [filters[0], dates_note]
+
+
+def _library_tab(h: Handlers, settings: Settings, follow: list[Any]) -> list[Any]:
+    """The indexed articles, uploads and deletion; returns what a library change refreshes."""
+    import gradio as gr
+
+    table = gr.Dataframe(
+        headers=["File", "Title", "Date", "Source", "Chunks"],
+        interactive=False,
+        elem_id="newsqa-library",
+    )
+    files = gr.File(
+        file_count="multiple",
+        file_types=[".txt", ".md", ".html"],
+        type="filepath",
+        elem_id="newsqa-upload",
+        label=f"Upload .txt, .md or .html articles ({settings.max_upload_bytes / MB:g} MB each)",
+    )
+    add = gr.Button("Add to the library", variant="primary")
+    with gr.Row():
+        article = gr.Dropdown([], label="Article", scale=3, allow_custom_value=True)
+        delete = gr.Button("Delete article", variant="stop", scale=1)
+    status = gr.Markdown()
+    refresh = [table, article, *follow]
+
+    def upload(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        return h.upload(files, progress)
+
+    add.click(upload, [files], [status, *refresh], api_name="upload").then(
+        lambda: None, None, [files], api_visibility="private"
+    )
+    delete.click(h.delete, [article], [status, *refresh], api_name="delete")
+    return refresh
+
+
+def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
+    """The whole app, wired to ``assistant``; nothing is read or started here."""
+    import gradio as gr
+
+    h = Handlers(assistant, settings)
+    with gr.Blocks(title="newsqa", analytics_enabled=False) as app:
+        gr.Markdown("## newsqa: answers quoted from your news articles")
+        answers = gr.State([])  # this session's answers, for its [n] markers
+        with gr.Tab("Chat"):
+            follow = _chat_tab(h, settings, answers)
+        with gr.Tab("Library"):
+            refresh = _library_tab(h, settings, follow)
+        app.load(h.library, None, refresh, api_visibility="private")
+        gr.api(h.ask_api, api_name="ask")
+    return app
+
+
+def launch_app(app: gr.Blocks, settings: Settings, host: str, port: int, block: bool = True) -> Any:
+    """Serve ``app``: queue on, no share link, no analytics, every asset from this server."""
+    check_binding(host, settings.ui_auth)
+    app.queue(default_concurrency_limit=settings.ui_concurrency, max_size=64)
+    return app.launch(
+        server_name=host,
+        server_port=port,
+        share=False,
+        auth=parse_auth(settings.ui_auth),
+        max_file_size=settings.max_upload_bytes,
+        prevent_thread_lock=not block,
+        quiet=not block,
+        ssr_mode=False,
+        pwa=False,
+        mcp_server=False,
+        enable_monitoring=False,
+        footer_links=["api"],
+        css=CSS,
+    )
+
+
+def open_or_build_store(settings: Settings) -> Any:
+    """The index; when there is none yet, it is built from ``settings.corpus_dir`` first."""
+    from index.embedding import MiniLMEmbedding
+    from index.errors import IndexMissingError
+    from index.factory import open_store
+    from index.ingest import ingest
+
+    model = MiniLMEmbedding()
+    try:
+        return open_store(settings, model)
+    except IndexMissingError:
+        print(f"newsqa: no index yet; indexing {settings.corpus_dir} first", file=sys.stderr)
+    store = open_store(settings, model, create=True)
+    print(ingest(Path(settings.corpus_dir), store).summary(), file=sys.stderr)
+    return store
+
+
+def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+    """Start the app (default http://127.0.0.1:7860) and serve until interrupted."""
+    from index.offline import configure_offline
+
+    configure_offline()
+    host, port = host or settings.ui_host, port or settings.ui_port
+    check_binding(host, settings.ui_auth)
+    parse_auth(settings.ui_auth)
+    from assistant.factory import assistant_for
+
+    store = open_or_build_store(settings)
+    launch_app(build_app(assistant_for(store, settings), settings), settings, host, port)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Serve the newsqa chat UI.")
+    parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port to listen on (default 7860)")
+    args = parser.parse_args(argv)
+    try:
+        serve(Settings(), host=args.host, port=args.port)
+    except NewsqaError as exc:
+        sys.exit(f"newsqa: error: {exc}")
+
+
+if __name__ == "__main__":
+    main()
