@@ -406,7 +406,7 @@ def _chat_column(settings: Settings) -> tuple[Any, ...]:
         with gr.Row():
             date_from = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
             date_to = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
-        dates_note = gr.HTML()
+        dates_note = gr.HTML(label="Dates")
     return chatbot, question, ask, k, sources, date_from, date_to, dates_note
 
 
@@ -445,6 +445,7 @@ def _library_tab(h: Handlers, settings: Settings, follow: list[Any]) -> list[Any
 
     table = gr.Dataframe(
         headers=["File", "Title", "Date", "Source", "Chunks"],
+        label="Indexed articles",
         interactive=False,
         elem_id="newsqa-library",
     )
@@ -459,7 +460,7 @@ def _library_tab(h: Handlers, settings: Settings, follow: list[Any]) -> list[Any
     with gr.Row():
         article = gr.Dropdown([], label="Article", scale=3, allow_custom_value=True)
         delete = gr.Button("Delete article", variant="stop", scale=1)
-    status = gr.Markdown()
+    status = gr.Markdown(label="Status")
     refresh = [table, article, *follow]
 
     def upload(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008

@@ -216,7 +216,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         report.write_markdown(Path(args.report), result, differences, baseline, context)
     if args.update_baseline:
         write_baseline(result)
-    if baseline and baseline.get("questions") != result.summary["questions"]:
+    elif baseline and baseline.get("questions") != result.summary["questions"]:
         print(
             f"note: the baseline holds figures for {baseline.get('questions')} questions, this "
             f"run asked {result.summary['questions']}: review, then accept with --update-baseline"
