@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import html
-import inspect
 import ipaddress
 import re
 import sys
@@ -225,18 +224,6 @@ def parse_filter(sources: Sequence[str] | None, date_from: str, date_to: str) ->
     return ArticleFilter(frozenset(sources or ()), dates[0], dates[1])
 
 
-class FilteredRetriever:
-    """Interim, until ``Assistant.ask`` takes ``articles=``: the assistant's own retriever,
-    asked for more passages, keeping the allowed articles' ones (no ranking of its own)."""
-
-    def __init__(self, inner: Any, allowed: set[str], pool: int) -> None:
-        self.inner, self.allowed, self.pool = inner, allowed, pool
-
-    def retrieve(self, question: str, k: int, vector: Any = None) -> list[Passage]:
-        found = self.inner.retrieve(question, max(k, self.pool), vector=vector)
-        return [p for p in found if p.article in self.allowed][:k]
-
-
 def _user_error(exc: Exception) -> Exception:
     import gradio as gr
 
@@ -263,13 +250,7 @@ class Handlers:
             allowed = flt.select(a.store.articles())
             if not allowed:
                 raise NewsqaError("no article matches the source and date filters")
-            if "articles" in inspect.signature(a.ask).parameters:
-                return a.ask(question, k=k, articles=allowed)  # type: ignore[call-arg]
-            from assistant.assistant import MAX_K, Assistant
-
-            retriever: Any = FilteredRetriever(a.retriever, allowed, MAX_K)
-            narrowed = Assistant(a.store, retriever, a.answerer, a.top_k, a.max_question_chars)
-            return narrowed.ask(question, k=k)
+            return a.ask(question, k=k, articles=allowed)
 
     def ask_api(self, question: str) -> dict[str, Any]:
         """Answer a question from the indexed articles: the JSON of `newsqa ask --json`."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 
 from assistant.domain import Answer
 from assistant.errors import QuestionError
@@ -53,12 +54,15 @@ class Assistant:
             )
         return question
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(
+        self, question: str, k: int | None = None, articles: Collection[str] | None = None
+    ) -> Answer:
+        """Answer from the index, or only from ``articles`` (ids) when given."""
         question = self.check_question(question, self.max_question_chars)
         k = max(1, min(k or self.top_k, MAX_K))
         began = time.perf_counter()
         q_vec = self.store.model.embed([question])[0]
-        passages = self.retriever.retrieve(question, k, vector=q_vec)
+        passages = self.retriever.retrieve(question, k, vector=q_vec, articles=articles)
         retrieved = time.perf_counter()
         draft = self.answerer.answer(question, passages, self.stats(), q_vec)
         done = time.perf_counter()

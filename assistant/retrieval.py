@@ -9,6 +9,7 @@ near-ties and rescue paraphrased questions that share few words with the text.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,12 +34,23 @@ class HybridRetriever:
         self._store = store
         self.fusion = fusion or Fusion()
 
-    def retrieve(self, question: str, k: int, vector: np.ndarray | None = None) -> list[Passage]:
-        store, w = self._store, self.fusion.bm25_weight
+    def retrieve(
+        self,
+        question: str,
+        k: int,
+        vector: np.ndarray | None = None,
+        articles: Collection[str] | None = None,
+    ) -> list[Passage]:
+        """The best ``k`` passages, only from ``articles`` when given (source/date filters)."""
+        store, w, n = self._store, self.fusion.bm25_weight, self.fusion.candidates
         if vector is None:
             vector = store.model.embed([question])[0]
-        lexical = dict(store.lexical.search(question, self.fusion.candidates))
-        dense = dict(store.dense_search(vector, self.fusion.candidates))
+        if articles is None:
+            lexical = dict(store.lexical.search(question, n))
+        else:
+            hits = store.lexical.search(question, len(store.chunks))
+            lexical = dict([h for h in hits if store.chunks[h[0]].article in articles][:n])
+        dense = dict(store.dense_search(vector, n, articles))
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
         for cid in lexical.keys() - dense.keys():  # a BM25 hit beyond the dense top-N
             dense[cid] = float(store.vectors[cid] @ vector)

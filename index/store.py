@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -240,13 +241,18 @@ class ChunkStore:
             self._client.delete_collection(self._name)
         self._collection, self.chunks, self.metadata, self.vectors = None, {}, {}, {}
 
-    def dense_search(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
-        """Nearest chunks with their cosine similarity (Chroma returns 1 - cosine as distance)."""
-        if not self.chunks:
+    def dense_search(
+        self, vector: np.ndarray, n: int, articles: Collection[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Nearest chunks with their cosine similarity (Chroma returns 1 - cosine as distance),
+        only from ``articles`` when given."""
+        if not self.chunks or (articles is not None and not articles):
             return []
+        where = {"article": {"$in": sorted(articles)}} if articles is not None else None
         found = self._collection.query(
             query_embeddings=[vector.tolist()],
             n_results=min(n, len(self.chunks)),
+            where=where,
             include=["distances"],
         )
         return [

@@ -106,3 +106,11 @@ def test_chroma_server_mode_uses_the_same_code(tmp_path: Path, model: Any) -> No
             "Which anniversary of their diplomatic relations did the two nations mark?"
         )
         assert "75th" in answer.text and not (tmp_path / "data" / "chroma").exists()
+
+
+def test_article_filter_narrows_retrieval_itself(seed_assistant: Any) -> None:
+    only = {"003_35d0aa4989227d75.txt"}
+    answer = seed_assistant.ask("Where did Lavrov and Wang Yi meet?", k=5, articles=only)
+    assert answer.passages and {p.article for p in answer.passages} == only
+    assert {c.article for c in answer.citations} <= only
+    assert seed_assistant.ask("Where did they meet?", articles=set()).refused
