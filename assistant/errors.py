@@ -11,7 +11,3 @@ class AssistantError(NewsqaError):
 
 class QuestionError(AssistantError):
     """The question cannot be asked (empty, too long)."""
-
-
-class LLMError(AssistantError):
-    """The optional LLM backend failed or answered out of contract."""

@@ -81,10 +81,6 @@ class MiniLMEmbedding(BaseEmbedding):
     def class_name(cls) -> str:
         return "MiniLMEmbedding"
 
-    def wordpieces(self, text: str) -> int:
-        """How many wordpieces the model reads of ``text`` (at most 256)."""
-        return len(self._tokenizer.encode(text).ids)
-
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors, one row per text, in the order given."""
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)

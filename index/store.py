@@ -20,7 +20,7 @@ from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 from index.articles import Article
 from index.chunking import Chunk, chunker_version
 from index.embedding import DIMENSION, MODEL_ID, MiniLMEmbedding
-from index.errors import IndexMismatchError, IndexMissingError, StoreError
+from index.errors import IndexMismatchError, IndexMissingError
 from index.lexical import LexicalIndex
 from index.metadata import Metadata
 
@@ -259,7 +259,3 @@ class ChunkStore:
             (cid, 1.0 - float(d))
             for cid, d in zip(found["ids"][0], found["distances"][0], strict=True)
         ]
-
-    def require_open(self) -> None:
-        if self._collection is None:
-            raise StoreError("the index is not open")
