@@ -7,16 +7,17 @@ from collections.abc import Collection
 
 from assistant.domain import Answer
 from assistant.errors import QuestionError
-from assistant.evidence import TermStats
 from assistant.extractive import ExtractiveAnswerer
-from assistant.retrieval import HybridRetriever
+from assistant.question import Question, analyse
+from assistant.retrieval import HybridRetriever, Scope
 from index.store import ChunkStore
 
 MAX_K = 50
 
 
 class Assistant:
-    """Retrieves passages, then answers from them; every collaborator is injected."""
+    """Analyses the question once, retrieves passages, then answers from them; every
+    collaborator is injected."""
 
     def __init__(
         self,
@@ -31,16 +32,6 @@ class Assistant:
         self.answerer = answerer
         self.top_k = top_k
         self.max_question_chars = max_question_chars
-        self._stats: tuple[int, TermStats] | None = None
-
-    def stats(self) -> TermStats:
-        """idf statistics over the indexed chunks, rebuilt when the index changes."""
-        if self._stats is None or self._stats[0] != self.store.version:
-            self._stats = (
-                self.store.version,
-                TermStats.of((c.article, c.text) for c in self.store.chunks.values()),
-            )
-        return self._stats[1]
 
     @staticmethod
     def check_question(question: str, max_chars: int) -> str:
@@ -54,20 +45,27 @@ class Assistant:
             )
         return question
 
+    def analyse(self, question: str) -> Question:
+        return analyse(self.check_question(question, self.max_question_chars), self.store.model)
+
     def ask(
-        self, question: str, k: int | None = None, articles: Collection[str] | None = None
+        self,
+        question: str,
+        k: int | None = None,
+        articles: Collection[str] | None = None,
+        scope: Scope | None = None,
     ) -> Answer:
-        """Answer from the index, or only from ``articles`` (ids) when given."""
-        question = self.check_question(question, self.max_question_chars)
-        k = max(1, min(k or self.top_k, MAX_K))
+        """Answer from the index, or only from ``articles`` (ids) / within ``scope``."""
         began = time.perf_counter()
-        q_vec = self.store.model.embed([question])[0]
-        passages = self.retriever.retrieve(question, k, vector=q_vec, articles=articles)
+        q = self.analyse(question)
+        k = max(1, min(k or self.top_k, MAX_K))
+        scope = scope or Scope.of(articles)
+        passages = self.retriever.retrieve(q, k, scope)
         retrieved = time.perf_counter()
-        draft = self.answerer.answer(question, passages, self.stats(), q_vec)
+        draft = self.answerer.answer(q, passages, self.store.lexical)
         done = time.perf_counter()
         return Answer(
-            question=question,
+            question=q.text,
             text=draft.text,
             refused=draft.refused,
             citations=draft.citations,
@@ -77,4 +75,6 @@ class Assistant:
                 "answer": round((done - retrieved) * 1000, 2),
                 "total": round((done - began) * 1000, 2),
             },
+            confidence=draft.confidence,
+            short=draft.short,
         )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 Span = tuple[int, int]
 
 
@@ -21,6 +23,14 @@ class Passage:
     title: str | None = None
     date: str | None = None
     source: str | None = None
+    dateline: str | None = None
+    chunk_index: int = 0
+    rank: int = 0
+    cosine: float = 0.0  # of the chunk to the question
+    bm25: float = 0.0
+    sentence_vectors: np.ndarray = field(
+        default_factory=lambda: np.zeros((0, 0), np.float32), compare=False, repr=False
+    )  # one unit row per sentence, in ``sentences`` order (empty when unknown)
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,8 @@ class Citation:
     end: int
     quote: str
     score: float
+    focus: Span | None = None  # the short answer inside the quote, as article offsets
+    dateline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,8 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     passages: tuple[Passage, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    confidence: float = 0.0  # estimated probability that the answer is right
+    short: str | None = None  # the answer phrase: article[focus] of the first citation
 
     def sentences(self) -> list[str]:
         """The answer one cited sentence at a time (for streaming)."""

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from index.terms import terms, words
 
@@ -65,7 +61,9 @@ _TYPE_PATTERNS = {
     ),
     "person": re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b"),
     "place": re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?[A-Z][a-z]+"),
+    "entity": re.compile(r"\b[A-Z][\w'’.-]*\w(?:\s+(?:of\s+)?[A-Z][\w'’.-]*\w)*"),
 }
+TYPE_KINDS = tuple(_TYPE_PATTERNS)
 
 
 def answer_type(question: str) -> str | None:
@@ -81,6 +79,8 @@ def answer_type(question: str) -> str | None:
         r"\bwhere\b|\bwhich (?:city|country|capital|place)\b|\bin what (?:city|country)\b", q
     ):
         return "place"
+    if re.search(r"\b(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)\w+", q):
+        return "entity"
     return None
 
 
@@ -115,37 +115,6 @@ def question_entities(question: str) -> set[str]:
         if token[:1].isupper() or token.isdigit():
             found.update(terms(token))
     return found
-
-
-@dataclass(frozen=True)
-class TermStats:
-    """Document frequencies over the indexed chunks, for idf weights."""
-
-    df: Counter[str]
-    n: int
-    articles: dict[str, frozenset[str]]
-
-    @classmethod
-    def of(cls, chunks: Iterable[tuple[str, str]]) -> TermStats:
-        """From ``(article id, chunk text)`` pairs."""
-        df: Counter[str] = Counter()
-        by_article: dict[str, set[str]] = {}
-        n = 0
-        for article, text in chunks:
-            found = set(terms(text))
-            df.update(found)
-            by_article.setdefault(article, set()).update(found)
-            n += 1
-        return cls(df, n, {a: frozenset(t) for a, t in by_article.items()})
-
-    def idf(self, term: str) -> float:
-        df = self.df.get(term, 0)
-        return math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
-
-    def coverage(self, wanted: set[str], found: set[str]) -> float:
-        """The idf-weighted share of ``wanted`` terms present in ``found``."""
-        total = sum(self.idf(t) for t in wanted)
-        return sum(self.idf(t) for t in wanted & found) / total if total else 0.0
 
 
 def word_count(text: str) -> int:

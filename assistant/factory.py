@@ -15,7 +15,7 @@ def assistant_for(store: ChunkStore, settings: Settings) -> Assistant:
     return Assistant(
         store,
         HybridRetriever(store),
-        ExtractiveAnswerer(store.model),
+        ExtractiveAnswerer(),
         top_k=settings.top_k,
         max_question_chars=settings.max_question_chars,
     )

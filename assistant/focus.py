@@ -1,0 +1,86 @@
+"""The short answer: the phrase of the asked type inside the chosen sentence.
+
+Given only when there is one clear candidate: no focus rather than a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.domain import Span
+from assistant.question import Question
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_NAME = re.compile(r"[A-Z][\w'’.-]*\w(?:\s+(?:(?:of|de|van|von|al|bin|the)\s+)?[A-Z][\w'’.-]*\w)*")
+_DATE = re.compile(
+    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s*(?:19|20)\d\d)?|"
+    rf"\d{{1,2}}\s+(?:{_MONTHS})(?:\s+(?:19|20)\d\d)?|(?:{_MONTHS})\s+(?:19|20)\d\d|"
+    rf"(?:19|20)\d\d|(?:{_WEEKDAYS}))\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"(?:[$€£]\s?)?\b\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
+    r"|thousands?|millions?|billions?)\b",
+    re.IGNORECASE,
+)
+_SKIP_NAMES = re.compile(
+    rf"^(?:the|a|an|in|on|at|but|and|he|she|it|they|we|this|that|these|those|his|her|their"
+    rf"|its|as|after|before|when|while|for|if|mr|mrs|ms|dr|{_MONTHS}|{_WEEKDAYS})$",
+    re.IGNORECASE,
+)
+_PLACE = re.compile(r"\b(?:in|at|to|from|near|outside)\s+(?:the\s+)?(" + _NAME.pattern + ")")
+
+
+def _names(text: str) -> list[Span]:
+    spans = []
+    for m in _NAME.finditer(text):
+        words = m.group().split()
+        start = m.start()
+        while words and _SKIP_NAMES.match(words[0]):  # "The", sentence-initial "In"
+            start = text.index(words[1], start) if len(words) > 1 else m.end()
+            words = words[1:]
+        if words:
+            spans.append((start, m.end()))
+    return spans
+
+
+def _spans(kind: str, text: str) -> list[Span]:
+    if kind in ("person", "entity"):
+        return _names(text)
+    if kind == "place":
+        return [m.span(1) for m in _PLACE.finditer(text)] or _names(text)
+    if kind == "date":
+        return [m.span() for m in _DATE.finditer(text)]
+    if kind == "number":
+        return [m.span() for m in _NUMBER.finditer(text)]
+    return []
+
+
+def _asked(phrase: str, question: Question) -> bool:
+    """The question already states (part of) this phrase."""
+    asked = question.text.lower()
+    words = [w for w in re.findall(r"\w+", phrase.lower()) if len(w) > 2 or w.isdigit()]
+    return not words or any(re.search(rf"\b{re.escape(w)}\b", asked) for w in words)
+
+
+def find_focus(question: Question, sentence: str, offset: int) -> Span | None:
+    """Article offsets of the one phrase of the asked type that the question does not already
+    state, inside ``sentence`` (which starts at article offset ``offset``); None when there
+    is no such phrase or more than one."""
+    if question.kind is None:
+        return None
+    found = [
+        (s, e) for s, e in _spans(question.kind, sentence) if not _asked(sentence[s:e], question)
+    ]
+    distinct = {sentence[s:e].strip(" ,.") for s, e in found}
+    if len(distinct) != 1:
+        return None
+    start, end = found[0]
+    text = sentence[start:end]
+    start += len(text) - len(text.lstrip(" ,."))
+    end -= len(text) - len(text.rstrip(" ,."))
+    return (offset + start, offset + end) if end > start else None

@@ -1,0 +1,40 @@
+"""A question, analysed once into one value that retrieval, ranking and refusal all read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assistant.evidence import answer_type, question_entities, question_terms
+from index.embedding import MiniLMEmbedding
+from index.terms import terms
+
+
+@dataclass(frozen=True)
+class Question:
+    """``text`` as asked; ``search`` what retrieval reads (equal unless a follow-up was
+    expanded); ``terms`` its content terms (stemmed, asking words out), ``query_terms``
+    every stemmed term BM25 reads, ``entities`` the names and numbers it states, ``kind``
+    the answer type its wording asks for, ``vector`` the unit embedding of ``search``."""
+
+    text: str
+    search: str
+    terms: frozenset[str]
+    query_terms: tuple[str, ...]
+    entities: frozenset[str]
+    kind: str | None
+    vector: np.ndarray = field(compare=False, repr=False)
+
+
+def analyse(text: str, model: MiniLMEmbedding, search: str | None = None) -> Question:
+    search = search or text
+    return Question(
+        text=text,
+        search=search,
+        terms=frozenset(question_terms(search)),
+        query_terms=tuple(terms(search)),
+        entities=frozenset(question_entities(text)),
+        kind=answer_type(text),
+        vector=model.embed([search])[0],
+    )

@@ -1,0 +1,176 @@
+"""Run the retrieval pipeline over a labelled Q&A set and keep what training needs.
+
+For every question: the BM25 and dense candidate lists (top 50 each, with both scores for
+the union, and which chunks are relevant), and for the top-k fused passages every
+candidate sentence's features and label (does it contain a gold answer?). Answerable
+questions are also re-asked *counterfactually*: with every article that contains one of
+their answers removed from the index's scope, which makes realistic unanswerable cases.
+
+Nothing of the articles' text is kept: only numbers, ids and labels.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.features import (
+    article_entity_share,
+    candidates_of,
+    question_level,
+    sentence_features,
+)
+from assistant.question import analyse
+from assistant.retrieval import Fusion, HybridRetriever, Scope
+from eval.metrics import contains_answer, evidence_span, normalise, overlap
+from index.store import ChunkStore
+
+DEPTH = 50
+K = 10
+
+
+@dataclass
+class Case:
+    """One question asked once (``counterfactual``: with its answer articles out of scope)."""
+
+    id: str
+    group: str
+    answerable: bool
+    counterfactual: bool
+    lexical: dict[str, float] = field(default_factory=dict)
+    dense: dict[str, float] = field(default_factory=dict)
+    relevant: list[str] = field(default_factory=list)
+    x: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    y: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    first_relevant: int = 0  # rank of the first relevant passage in the top k (0: none)
+    words: list[int] = field(default_factory=list)  # words per candidate sentence
+    articles: list[str] = field(default_factory=list)  # article per candidate sentence
+    level: list[float] = field(default_factory=list)  # question-level confidence features
+    ent_article: list[float] = field(default_factory=list)  # per candidate
+    short_ok: list[int] = field(default_factory=list)  # per candidate: -1 none, 0 wrong, 1 ok
+
+
+def week_of(raw: dict[str, Any]) -> str:
+    """The quiz week a question belongs to (its group for cross-validation)."""
+    source = str(raw.get("source_id") or raw.get("id"))
+    match = re.match(r"(\d{8})", source) or re.search(r"(\d{8})", str(raw.get("id")))
+    return match.group(1) if match else str(raw.get("id"))
+
+
+def answer_articles(corpus: Path, answers: list[str], names: list[str], cache: dict) -> set[str]:
+    """Articles whose text contains one of ``answers`` (normalised)."""
+    wanted = [normalise(a) for a in answers if normalise(a)]
+    found = set()
+    for name in names:
+        if name not in cache:
+            cache[name] = normalise((corpus / name).read_text(encoding="utf-8"))
+        if any(a in cache[name] for a in wanted):
+            found.add(name)
+    return found
+
+
+def _relevant(store: ChunkStore, ids: list[str], raw: dict[str, Any], corpus: Path) -> list[str]:
+    supports = [(raw.get("doc"), raw.get("evidence"))]
+    supports += [(s["doc"], s["evidence"]) for s in raw.get("also") or []]
+    out = []
+    stored = store.fetch(ids)
+    for cid, item in stored.items():
+        for doc, evidence in supports:
+            if doc != item.chunk.article or not evidence:
+                continue
+            span = evidence_span((corpus / doc).read_text(encoding="utf-8"), evidence)
+            if span and 2 * overlap((item.chunk.start, item.chunk.end), span) >= span[1] - span[0]:
+                out.append(cid)
+    return out
+
+
+def collect_case(
+    store: ChunkStore, raw: dict[str, Any], corpus: Path, scope: Scope, counterfactual: bool
+) -> Case:
+    answers = list(raw.get("answers") or [])
+    q = analyse(raw["question"], store.model)
+    retriever = HybridRetriever(store, Fusion(candidates=DEPTH))
+    lexical, dense = retriever.scores(q, scope)
+    case = Case(str(raw["id"]), week_of(raw), bool(answers) and not counterfactual, counterfactual)
+    case.lexical, case.dense = lexical, dense
+    if case.answerable:
+        case.relevant = _relevant(store, sorted(set(lexical) | set(dense)), raw, corpus)
+    passages = HybridRetriever(store).retrieve(q, K, scope)
+    cands = candidates_of(passages)
+    if cands:
+        case.x = sentence_features(q, cands, passages, store.lexical)
+        case.y = np.array(
+            [float(case.answerable and contains_answer(c.text, answers)) for c in cands]
+        )
+        case.words = [len(c.text.split()) for c in cands]
+        case.articles = [c.passage.article for c in cands]
+        case.short_ok = [_short_label(q, c, answers) if case.answerable else -1 for c in cands]
+        case.level = question_level(q, passages, store.lexical).tolist()
+        case.ent_article = [article_entity_share(q, passages, c.passage.article) for c in cands]
+    relevant = set(case.relevant)
+    case.first_relevant = next(
+        (r for r, p in enumerate(passages, start=1) if p.chunk_id in relevant), 0
+    )
+    return case
+
+
+def _short_label(q: Any, cand: Any, answers: list[str]) -> int:
+    from assistant.focus import find_focus
+
+    span = find_focus(q, cand.text, 0)
+    if span is None:
+        return -1
+    return int(short_matches(cand.text[span[0] : span[1]], answers))
+
+
+def short_matches(short: str, answers: list[str]) -> bool:
+    """The short answer names a gold answer: equal after normalisation, or containing it
+    with at most two more words."""
+    got = normalise(short)
+    for answer in answers:
+        gold = normalise(answer)
+        if gold and (got == gold or (gold in got and len(got.split()) <= len(gold.split()) + 2)):
+            return True
+    return False
+
+
+def save_cases(path: Path, cases: list[Case]) -> None:
+    rows = []
+    for c in cases:
+        rows.append(
+            {
+                "id": c.id,
+                "group": c.group,
+                "answerable": c.answerable,
+                "counterfactual": c.counterfactual,
+                "lexical": c.lexical,
+                "dense": c.dense,
+                "relevant": c.relevant,
+                "x": c.x.tolist(),
+                "y": c.y.tolist(),
+                "first_relevant": c.first_relevant,
+                "words": c.words,
+                "articles": c.articles,
+                "short_ok": c.short_ok,
+                "level": c.level,
+                "ent_article": c.ent_article,
+            }
+        )
+    path.write_text(json.dumps(rows), encoding="utf-8")
+
+
+def load_cases(path: Path) -> list[Case]:
+    cases = []
+    for row in json.loads(path.read_text(encoding="utf-8")):
+        case = Case(row["id"], row["group"], row["answerable"], row["counterfactual"])
+        for key, value in row.items():
+            setattr(case, key, value)
+        case.x = np.asarray(row["x"], dtype=np.float64).reshape(len(row["y"]), -1)
+        case.y = np.asarray(row["y"], dtype=np.float64)
+        cases.append(case)
+    return cases

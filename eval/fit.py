@@ -1,0 +1,214 @@
+"""Cross-validation and fitting of the ranker and confidence models (see eval/train.py).
+
+Folds are grouped by quiz week. Ranker probabilities used to build the confidence model's
+inputs are always out-of-fold, and each fold's refusal threshold is chosen on the other
+folds only (the 5th percentile of their answerable questions' confidence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from assistant.extractive import Tuning
+from assistant.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidence_row
+from assistant.ranker import LogisticModel, fit_logistic
+from eval.collect import Case
+
+MAX_FALSE_REFUSALS = 0.05
+L2_RANKER, L2_CONFIDENCE = 1.0, 1.0
+COL = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
+HAND = {"cov_sent": 0.30, "cos_sent": 0.35, "passage_score": 0.10, "type_any": 0.20}
+
+
+def folds_of(cases: Sequence[Case], k: int) -> list[int]:
+    weeks = sorted({c.group for c in cases})
+    fold = {w: i % k for i, w in enumerate(weeks)}
+    return [fold[c.group] for c in cases]
+
+
+def fit_ranker(cases: Sequence[Case]) -> LogisticModel:
+    rows = [c for c in cases if c.answerable and len(c.y) and c.y.max() > 0]
+    x = np.vstack([c.x for c in rows])
+    y = np.concatenate([c.y for c in rows])
+    weight = np.concatenate([np.full(len(c.y), 1.0 / np.sqrt(len(c.y))) for c in rows])
+    return fit_logistic(x, y, SENTENCE_FEATURES, L2_RANKER, weight)
+
+
+def choose(probs: np.ndarray, words: Sequence[int], articles: Sequence[str]) -> list[int]:
+    """The sentences the answerer would quote (mirrors ExtractiveAnswerer.select)."""
+    t = Tuning()
+    order = np.argsort(-probs, kind="stable")
+    chosen = [int(order[0])]
+    total = words[chosen[0]]
+    for i in order[1:]:
+        if len(chosen) == t.max_sentences or probs[i] < t.second_within * probs[order[0]]:
+            break
+        if total + words[i] <= t.max_words:
+            chosen.append(int(i))
+            total += words[i]
+    return chosen
+
+
+def confidence_inputs(case: Case, probs: np.ndarray) -> np.ndarray:
+    best = int(np.argmax(probs))
+    return confidence_row(probs, case.x, best, np.asarray(case.level), case.ent_article[best])
+
+
+def _outcome(case: Case, probs: np.ndarray) -> dict[str, Any]:
+    if not len(probs):
+        return {"correct": False, "short": -1, "conf_x": np.zeros(len(CONFIDENCE_FEATURES))}
+    chosen = choose(probs, case.words, case.articles)
+    return {
+        "correct": bool(case.answerable and any(case.y[i] > 0 for i in chosen)),
+        "short": case.short_ok[chosen[0]],
+        "conf_x": confidence_inputs(case, probs),
+    }
+
+
+def _threshold(conf: np.ndarray, answerable: np.ndarray) -> float:
+    values = np.sort(conf[answerable])
+    if not len(values):
+        return 0.0
+    cut = int(np.floor(MAX_FALSE_REFUSALS * len(values)))
+    return float(values[cut]) - 1e-9
+
+
+def _hand_probs(case: Case) -> np.ndarray:
+    if not len(case.y):
+        return np.zeros(0)
+    return sum(w * case.x[:, COL[f]] for f, w in HAND.items())
+
+
+def _hand_refuses(case: Case, probs: np.ndarray) -> bool:
+    """The old rule: a name the corpus never mentions, mostly unknown words, or too little
+    of the question's idf mass in the quoted article."""
+    if not len(probs):
+        return True
+    best = int(np.argmax(probs))
+    ent_missing, unknown = case.level[0], case.level[1]
+    return ent_missing > 0 or unknown >= 0.6 or case.x[best, COL["cov_article"]] < 0.25
+
+
+def cross_validate(cases: Sequence[Case], k: int) -> dict[str, Any]:
+    fold = np.asarray(folds_of(cases, k))
+    oof: list[np.ndarray] = [np.zeros(0)] * len(cases)
+    for f in range(k):
+        model = fit_ranker([c for c, g in zip(cases, fold, strict=True) if g != f])
+        for i in np.flatnonzero(fold == f):
+            oof[i] = model.predict(cases[i].x) if len(cases[i].y) else np.zeros(0)
+    outcomes = [_outcome(c, p) for c, p in zip(cases, oof, strict=True)]
+    xc = np.vstack([o["conf_x"] for o in outcomes])
+    yc = np.asarray([float(o["correct"]) for o in outcomes])
+    answerable = np.asarray([c.answerable for c in cases])
+    refused = np.zeros(len(cases), dtype=bool)
+    conf = np.zeros(len(cases))
+    for f in range(k):
+        train = fold != f
+        model = fit_logistic(xc[train], yc[train], CONFIDENCE_FEATURES, L2_CONFIDENCE)
+        cut = _threshold(model.predict(xc[train]), answerable[train])
+        test = np.flatnonzero(fold == f)
+        conf[test] = model.predict(xc[test])
+        refused[test] = conf[test] < cut
+    after = _figures(cases, outcomes, refused, conf)
+    hand = [_hand_probs(c) for c in cases]
+    hand_outcomes = [_outcome(c, p) for c, p in zip(cases, hand, strict=True)]
+    hand_refused = np.asarray([_hand_refuses(c, p) for c, p in zip(cases, hand, strict=True)])
+    before = _figures(cases, hand_outcomes, hand_refused, np.zeros(len(cases)))
+    return {
+        "folds": k,
+        "weeks": len({c.group for c in cases}),
+        "learned": after,
+        "hand_set": before,
+        "retrieval": retrieval_figures(cases),
+    }
+
+
+def _figures(cases, outcomes, refused, conf) -> dict[str, float]:
+    real = np.asarray([c.answerable for c in cases])
+    unans = np.asarray([not c.answerable and not c.counterfactual for c in cases])
+    cf = np.asarray([c.counterfactual for c in cases])
+    correct = np.asarray([o["correct"] for o in outcomes])
+    shorts = np.asarray([o["short"] for o in outcomes])
+    answered = real & ~refused
+    focus = Tuning().focus_confidence
+    with_short = answered & (shorts >= 0) & (conf >= focus) if conf.any() else answered & (shorts >= 0)
+    return {
+        "answerable": int(real.sum()),
+        "unanswerable": int(unans.sum()),
+        "counterfactual": int(cf.sum()),
+        "accuracy": round(float((correct & answered).sum() / max(real.sum(), 1)), 4),
+        "accuracy_if_answered": round(float(correct[real].mean()) if real.any() else 0.0, 4),
+        "unanswerable_refused": round(float(refused[unans].mean()) if unans.any() else 0.0, 4),
+        "counterfactual_refused": round(float(refused[cf].mean()) if cf.any() else 0.0, 4),
+        "answerable_refused": round(float(refused[real].mean()) if real.any() else 0.0, 4),
+        "short_given": int(with_short.sum()),
+        "short_exact": round(float((shorts[with_short] == 1).mean()) if with_short.any() else 0.0, 4),
+    }
+
+
+def retrieval_figures(cases: Sequence[Case]) -> dict[str, dict[str, float]]:
+    """hit@1 and MRR@10 of BM25 alone, dense alone and the fusion weights tried."""
+    rows = [c for c in cases if c.answerable]
+    out = {"bm25": _ranks(rows, 1.0), "dense": _ranks(rows, 0.0)}
+    for w in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        out[f"fused_w{w}"] = _ranks(rows, w)
+    return out
+
+
+def _ranks(rows: Sequence[Case], w: float) -> dict[str, float]:
+    hits, rr = 0, 0.0
+    for c in rows:
+        top = max(c.lexical.values(), default=0.0) or 1.0
+        if w >= 1.0:
+            fused = {cid: s / top for cid, s in c.lexical.items()}
+        elif w <= 0.0:
+            fused = dict(c.dense)
+        else:
+            fused = {
+                cid: w * c.lexical.get(cid, 0.0) / top + (1 - w) * max(c.dense.get(cid, 0.0), 0.0)
+                for cid in set(c.lexical) | set(c.dense)
+            }
+        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))[:10]
+        relevant = set(c.relevant)
+        rank = next((r for r, cid in enumerate(ranked, start=1) if cid in relevant), 0)
+        hits += rank == 1
+        rr += 1 / rank if rank else 0.0
+    n = max(len(rows), 1)
+    return {"hit@1": round(hits / n, 4), "mrr@10": round(rr / n, 4)}
+
+
+def fit_final(cases: Sequence[Case]) -> tuple[LogisticModel, LogisticModel]:
+    """Both models on every case; the threshold from out-of-fold confidences."""
+    ranker = fit_ranker(cases)
+    fold = np.asarray(folds_of(cases, 5))
+    oof: list[np.ndarray] = [np.zeros(0)] * len(cases)
+    for f in range(5):
+        model = fit_ranker([c for c, g in zip(cases, fold, strict=True) if g != f])
+        for i in np.flatnonzero(fold == f):
+            oof[i] = model.predict(cases[i].x) if len(cases[i].y) else np.zeros(0)
+    outcomes = [_outcome(c, p) for c, p in zip(cases, oof, strict=True)]
+    xc = np.vstack([o["conf_x"] for o in outcomes])
+    yc = np.asarray([float(o["correct"]) for o in outcomes])
+    confidence = fit_logistic(xc, yc, CONFIDENCE_FEATURES, L2_CONFIDENCE)
+    answerable = np.asarray([c.answerable for c in cases])
+    threshold = _threshold(confidence.predict(xc), answerable)
+    ranker = LogisticModel(*list(vars(ranker).values())[:5], {"trained_on": "rtqa-dev"})
+    confidence = LogisticModel(
+        *list(vars(confidence).values())[:5],
+        {"threshold": round(threshold, 6), "trained_on": "rtqa-dev"},
+    )
+    return ranker, confidence
+
+
+def print_figures(figures: dict[str, Any]) -> None:
+    print(f"cross-validation: {figures['folds']} folds grouped by quiz week ({figures['weeks']})")
+    keys = list(figures["learned"])
+    print(f"  {'':24}{'hand-set':>10}{'learned':>10}")
+    for key in keys:
+        print(f"  {key:24}{figures['hand_set'][key]:>10}{figures['learned'][key]:>10}")
+    print("retrieval (answerable questions, top 10):")
+    for name, r in figures["retrieval"].items():
+        print(f"  {name:12} hit@1 {r['hit@1']:.3f}  mrr@10 {r['mrr@10']:.3f}")

@@ -1,0 +1,98 @@
+"""`make train`: fit the sentence ranker and the confidence model on the rtqa-dev set.
+
+    .venv/bin/python -m eval.train [--corpus DIR] [--qa FILE] [--data DIR] [--folds 5]
+
+Indexes the corpus (incrementally, into --data), asks every question (and every answerable
+one again with its answer articles out of scope), then:
+- cross-validates both models with folds grouped by quiz week (no week is trained and
+  tested together) and prints the figures next to the hand-set weights';
+- fits both on everything and writes assistant/models/{ranker,confidence}.json.
+
+Deterministic: no random state (Newton's method from zero; folds by sorted week).
+eval/qa.jsonl is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from index.offline import configure_offline
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV = ROOT.parent / "shared" / "data" / "rtqa-dev"
+MODELS = ROOT / "assistant" / "models"
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m eval.train", description=__doc__.split("\n")[0])
+    p.add_argument("--corpus", type=Path, default=DEV / "articles")
+    p.add_argument("--qa", type=Path, default=DEV / "qa.jsonl")
+    p.add_argument("--data", type=Path, default=ROOT / ".data" / "rtqa-dev")
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--out", type=Path, default=MODELS)
+    p.add_argument("--figures", type=Path, default=ROOT / "eval" / "out" / "train.json")
+    return p.parse_args(argv)
+
+
+def _collect(args: argparse.Namespace) -> list:
+    from assistant.retrieval import Scope
+    from eval.collect import answer_articles, collect_case, load_cases, save_cases
+    from index.factory import open_store
+    from index.ingest import ingest
+    from index.settings import Settings
+
+    settings = Settings(data_dir=args.data, corpus_dir=args.corpus, chroma_url=None)
+    store = open_store(settings, create=True)
+    report = ingest(args.corpus, store)
+    print(f"indexed {args.corpus}: {report.summary()}", file=sys.stderr)
+    cache = args.data / "cases.json"
+    if cache.exists() and not report.changed:
+        return load_cases(cache)
+    raws = [json.loads(line) for line in args.qa.read_text("utf-8").splitlines() if line.strip()]
+    names = sorted(store.articles())
+    texts: dict[str, str] = {}
+    cases = []
+    from tqdm import tqdm
+
+    for raw in tqdm(raws, desc="asking", unit="question"):
+        cases.append(collect_case(store, raw, args.corpus, Scope(), False))
+        if raw.get("answers"):
+            gone = answer_articles(args.corpus, raw["answers"], names, texts)
+            cases.append(collect_case(store, raw, args.corpus, Scope(exclude=frozenset(gone)), True))
+    save_cases(cache, cases)
+    return cases
+
+
+def main(argv: list[str] | None = None) -> int:
+    configure_offline()
+    args = _args(argv)
+    if not args.corpus.is_dir() or not args.qa.is_file():
+        print(
+            f"eval.train: the dev set is missing: expected {args.corpus} and {args.qa} "
+            "(../shared/data/rtqa-dev beside the checkout)",
+            file=sys.stderr,
+        )
+        return 2
+    from eval.fit import cross_validate, fit_final, print_figures
+
+    cases = _collect(args)
+    figures = cross_validate(cases, args.folds)
+    print_figures(figures)
+    ranker, confidence = fit_final(cases)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for name, model in (("ranker", ranker), ("confidence", confidence)):
+        path = args.out / f"{name}.json"
+        path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    args.figures.parent.mkdir(parents=True, exist_ok=True)
+    args.figures.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
