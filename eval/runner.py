@@ -133,7 +133,7 @@ def fresh_assistant(
         store = open_store(temp, model, create=True)
         report = ingest(corpus, store)
         print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
-        if not store.chunks:
+        if not store.count():
             raise EvalError(f"no usable articles in {corpus}")
         yield assistant_for(store, temp), report
 

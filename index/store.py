@@ -233,6 +233,10 @@ class ChunkStore:
 
     def articles(self) -> dict[str, ArticleRecord]:
         """Every indexed article, with its hash, metadata and chunk count."""
+        return dict(self._records())
+
+    def _records(self) -> dict[str, ArticleRecord]:
+        """The article table itself (changed in place by ``put_many`` and ``remove``)."""
         if self._articles is None:
             self._articles = _read_articles(self._local / "articles.json")
             if self._articles is None:
@@ -259,7 +263,7 @@ class ChunkStore:
         """Add the articles' new chunks, then drop their old ones: a failure loses nothing."""
         if not items:
             return
-        records = self.articles()
+        records = self._records()
         self._mark_dirty()
         ids, vectors, docs, metas = [], [], [], []
         for item in items:
@@ -294,14 +298,14 @@ class ChunkStore:
         self.version += 1
 
     def remove(self, article_ids: Collection[str]) -> None:
-        article_ids = set(article_ids) & set(self.articles())
+        article_ids = set(article_ids) & set(self._records())
         if not article_ids:
             return
         self._mark_dirty()
         self._delete_ids(self.lexical.chunk_ids(article_ids))
         self.lexical.remove_articles(article_ids)
         for name in article_ids:
-            self.articles().pop(name, None)
+            self._records().pop(name, None)
         self.version += 1
 
     def _delete_ids(self, ids: list[str]) -> None:
@@ -314,7 +318,7 @@ class ChunkStore:
             return
         self.lexical.compact()
         self.lexical.save(self._local)
-        _write_articles(self._local / "articles.json", self.articles())
+        _write_articles(self._local / "articles.json", self._records())
         (self._local / "DIRTY").unlink(missing_ok=True)
 
     def drop(self) -> None:
