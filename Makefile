@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run index test lint typecheck bench eval chromium clean
+.PHONY: install run index test lint typecheck bench eval train chromium clean
 
 install: $(STAMP)
 
@@ -46,8 +46,16 @@ test: install chromium lint typecheck
 eval: install
 	$(BIN)/newsqa eval --report eval/out/report.md --json eval/out/eval.json
 
+# Throughput, latency, cold start and memory on copies of the seeds; then retrieval quality,
+# ingest/model ratio and warm latency on the rtqa-dev corpus (skipped when it is missing).
 bench: install
 	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.dev
+
+# Fit the sentence ranker and the confidence model on ../shared/data/rtqa-dev (deterministic);
+# writes assistant/models/*.json and eval/out/train.json. The dev index is kept in .data/rtqa-dev.
+train: install
+	$(BIN)/python -m eval.train
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache

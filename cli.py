@@ -68,9 +68,23 @@ def _assistant(settings: Settings) -> Any:
     return assistant_for(_open_index(settings), settings)
 
 
-def format_answer(answer: Any) -> str:
-    """The answer with its markers, then the numbered sources (or the closest passages)."""
-    lines = [answer.text, ""]
+def _bold(text: str, styled: bool) -> str:
+    return f"\033[1m{text}\033[0m" if styled else f"**{text}**"
+
+
+def _quote(c: Any, styled: bool) -> str:
+    """The quote, with its short answer (``focus``) in bold."""
+    if not c.focus:
+        return c.quote
+    s, e = c.focus[0] - c.start, c.focus[1] - c.start
+    return c.quote[:s] + _bold(c.quote[s:e], styled) + c.quote[e:]
+
+
+def format_answer(answer: Any, styled: bool = False) -> str:
+    """The short answer (when there is one), the answer with its markers and confidence,
+    then the numbered sources (or, for a refusal, the closest passages)."""
+    lines = [f"Answer: {_bold(answer.short, styled)}"] if answer.short else []
+    lines += [answer.text, f"(confidence {answer.confidence:.2f})", ""]
     if answer.refused:
         lines.append("Closest passages:")
         for p in answer.passages[:3]:
@@ -81,7 +95,7 @@ def format_answer(answer: Any) -> str:
     for c in answer.citations:
         head = " — ".join(x for x in (c.title or c.article, c.source, c.date) if x)
         lines.append(f"  [{c.n}] {head} — {c.article} [{c.start}:{c.end}]")
-        lines.append(f"      “{c.quote}”")
+        lines.append(f"      “{_quote(c, styled)}”")
     return "\n".join(lines)
 
 
@@ -133,7 +147,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
         print(json.dumps(answer_to_dict(answer), ensure_ascii=False))
     else:
-        print(format_answer(answer))
+        print(format_answer(answer, styled=sys.stdout.isatty()))
     return 0
 
 
@@ -148,7 +162,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         if not question.strip() or question.strip().lower() in {"quit", "exit"}:
             return 0
         try:
-            print(format_answer(assistant.ask(question, k=args.k)) + "\n")
+            answer = assistant.ask(question, k=args.k)
+            print(format_answer(answer, styled=sys.stdout.isatty()) + "\n")
         except NewsqaError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
 

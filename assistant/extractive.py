@@ -37,7 +37,7 @@ NOT_FOUND = "Not found in the articles."
 @dataclass(frozen=True)
 class Tuning:
     max_sentences: int = 2
-    second_within: float = 0.8  # a further sentence must reach this share of the best's p
+    second_within: float = 0.5  # a further sentence must reach this share of the best's p
     max_words: int = 80
     focus_confidence: float = 0.5  # give a short answer only above this confidence
 
@@ -79,7 +79,7 @@ class ExtractiveAnswerer:
         if not cands:
             return Ranked([], np.zeros((0, len(SENTENCE_FEATURES))), np.zeros(0))
         x = sentence_features(question, cands, passages, stats)
-        probs = self.ranker.predict(x)
+        probs = self.ranker.softmax(x)
         order = np.argsort(-probs, kind="stable")
         return Ranked([cands[i] for i in order], x[order], probs[order])
 

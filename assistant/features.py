@@ -79,6 +79,7 @@ class Candidate:
     text: str
     terms: frozenset[str]
     vector: np.ndarray | None
+    counts: dict[str, int]
 
 
 def candidates_of(passages: Sequence[Passage]) -> list[Candidate]:
@@ -93,7 +94,10 @@ def candidates_of(passages: Sequence[Passage]) -> list[Candidate]:
             seen.add((p.article, span))
             text = p.text[span[0] - p.start : span[1] - p.start]
             vec = vectors[i] if vectors is not None else None
-            out.append(Candidate(p, i, span, text, frozenset(terms(text)), vec))
+            counts: dict[str, int] = {}
+            for t in terms(text):
+                counts[t] = counts.get(t, 0) + 1
+            out.append(Candidate(p, i, span, text, frozenset(counts), vec, counts))
     return out
 
 
@@ -124,11 +128,11 @@ def _entity_share(found: frozenset[str] | set[str], question: Question) -> float
 def _bm25(cand: Candidate, question: Question, weights: Weights) -> float:
     if not weights.total:
         return 0.0
-    counts: dict[str, int] = {}
-    for t in terms(cand.text):
-        counts[t] = counts.get(t, 0) + 1
+    counts = cand.counts
     norm = 1.5 * (0.25 + 0.75 * max(len(counts), 1) / _SENT_AVG_WORDS)
-    score = sum(w * counts[t] * 2.5 / (counts[t] + norm) for t, w in weights.idf.items() if t in counts)
+    score = sum(
+        w * counts[t] * 2.5 / (counts[t] + norm) for t, w in weights.idf.items() if t in counts
+    )
     return score / weights.total
 
 
@@ -140,7 +144,9 @@ def sentence_features(
     by_passage: dict[str, list[Candidate]] = {}
     for c in cands:
         by_passage.setdefault(c.passage.chunk_id, []).append(c)
-    passage_terms = {p.chunk_id: frozenset(terms(p.text)) for p in passages}
+    passage_terms: dict[str, set[str]] = {}
+    for c in cands:
+        passage_terms.setdefault(c.passage.chunk_id, set()).update(c.terms)
     article_terms: dict[str, set[str]] = {}
     for p in passages:
         article_terms.setdefault(p.article, set()).update(passage_terms[p.chunk_id])
@@ -161,7 +167,7 @@ def sentence_features(
             [
                 weights.coverage(c.terms),
                 weights.coverage(ctx),
-                weights.coverage(passage_terms.get(c.passage.chunk_id, frozenset())),
+                weights.coverage(passage_terms.get(c.passage.chunk_id, set())),
                 weights.coverage(article_terms.get(c.passage.article, set())),
                 0.0,
                 _entity_share(c.terms, question),

@@ -10,9 +10,7 @@ import re
 from assistant.domain import Span
 from assistant.question import Question
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _NAME = re.compile(r"[A-Z][\w'’.-]*\w(?:\s+(?:(?:of|de|van|von|al|bin|the)\s+)?[A-Z][\w'’.-]*\w)*")
 _DATE = re.compile(

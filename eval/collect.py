@@ -27,7 +27,7 @@ from assistant.features import (
 )
 from assistant.question import analyse
 from assistant.retrieval import Fusion, HybridRetriever, Scope
-from eval.metrics import contains_answer, evidence_span, normalise, overlap
+from eval.metrics import contains_answer, evidence_span, normalise, overlap, short_matches
 from index.store import ChunkStore
 
 DEPTH = 50
@@ -53,6 +53,28 @@ class Case:
     level: list[float] = field(default_factory=list)  # question-level confidence features
     ent_article: list[float] = field(default_factory=list)  # per candidate
     short_ok: list[int] = field(default_factory=list)  # per candidate: -1 none, 0 wrong, 1 ok
+
+
+def dev_subset(folder: Path, raws: list[dict[str, Any]], limit: int, out: Path) -> list[str]:
+    """Copy into ``out`` every article that supports a question (``doc`` and ``also``), then
+    others in name order, ``limit`` in all (0: every article). Deterministic."""
+    import shutil
+
+    names = sorted(p.name for p in folder.iterdir() if p.suffix == ".txt")
+    wanted: list[str] = []
+    for raw in raws:
+        for doc in [raw.get("doc")] + [s["doc"] for s in raw.get("also") or []]:
+            if doc and doc not in wanted:
+                wanted.append(doc)
+    taken = set(wanted)
+    chosen = names if limit <= 0 else (wanted + [n for n in names if n not in taken])[:limit]
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in set(p.name for p in out.iterdir()) - set(chosen):
+        (out / stale).unlink()
+    for name in chosen:
+        if not (out / name).exists():
+            shutil.copyfile(folder / name, out / name)
+    return chosen
 
 
 def week_of(raw: dict[str, Any]) -> str:
@@ -126,17 +148,6 @@ def _short_label(q: Any, cand: Any, answers: list[str]) -> int:
     if span is None:
         return -1
     return int(short_matches(cand.text[span[0] : span[1]], answers))
-
-
-def short_matches(short: str, answers: list[str]) -> bool:
-    """The short answer names a gold answer: equal after normalisation, or containing it
-    with at most two more words."""
-    got = normalise(short)
-    for answer in answers:
-        gold = normalise(answer)
-        if gold and (got == gold or (gold in got and len(got.split()) <= len(gold.split()) + 2)):
-            return True
-    return False
 
 
 def save_cases(path: Path, cases: list[Case]) -> None:

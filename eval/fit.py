@@ -14,13 +14,14 @@ import numpy as np
 
 from assistant.extractive import Tuning
 from assistant.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidence_row
-from assistant.ranker import LogisticModel, fit_logistic
+from assistant.ranker import LogisticModel, fit_logistic, fit_pairwise
 from eval.collect import Case
 
 MAX_FALSE_REFUSALS = 0.05
-L2_RANKER, L2_CONFIDENCE = 1.0, 1.0
+L2_RANKER, L2_CONFIDENCE = 10.0, 1.0
 COL = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
 HAND = {"cov_sent": 0.30, "cos_sent": 0.35, "passage_score": 0.10, "type_any": 0.20}
+OLD_WITHIN = 0.8  # the old answerer's second-sentence rule
 
 
 def folds_of(cases: Sequence[Case], k: int) -> list[int]:
@@ -30,21 +31,25 @@ def folds_of(cases: Sequence[Case], k: int) -> list[int]:
 
 
 def fit_ranker(cases: Sequence[Case]) -> LogisticModel:
-    rows = [c for c in cases if c.answerable and len(c.y) and c.y.max() > 0]
-    x = np.vstack([c.x for c in rows])
-    y = np.concatenate([c.y for c in rows])
-    weight = np.concatenate([np.full(len(c.y), 1.0 / np.sqrt(len(c.y))) for c in rows])
-    return fit_logistic(x, y, SENTENCE_FEATURES, L2_RANKER, weight)
+    """Pairwise logistic ranker, shrunk towards the hand-set weights (HAND)."""
+    groups = [(c.x, c.y) for c in cases if c.answerable and len(c.y) and c.y.max() > 0]
+    prior = np.zeros(len(SENTENCE_FEATURES))
+    for name, weight in HAND.items():
+        prior[COL[name]] = weight
+    return fit_pairwise(groups, SENTENCE_FEATURES, prior, L2_RANKER)
 
 
-def choose(probs: np.ndarray, words: Sequence[int], articles: Sequence[str]) -> list[int]:
+def choose(
+    probs: np.ndarray, words: Sequence[int], articles: Sequence[str], within: float | None = None
+) -> list[int]:
     """The sentences the answerer would quote (mirrors ExtractiveAnswerer.select)."""
     t = Tuning()
+    within = t.second_within if within is None else within
     order = np.argsort(-probs, kind="stable")
     chosen = [int(order[0])]
     total = words[chosen[0]]
     for i in order[1:]:
-        if len(chosen) == t.max_sentences or probs[i] < t.second_within * probs[order[0]]:
+        if len(chosen) == t.max_sentences or probs[i] < within * probs[order[0]]:
             break
         if total + words[i] <= t.max_words:
             chosen.append(int(i))
@@ -57,12 +62,20 @@ def confidence_inputs(case: Case, probs: np.ndarray) -> np.ndarray:
     return confidence_row(probs, case.x, best, np.asarray(case.level), case.ent_article[best])
 
 
-def _outcome(case: Case, probs: np.ndarray) -> dict[str, Any]:
+def _outcome(case: Case, probs: np.ndarray, within: float | None = None) -> dict[str, Any]:
     if not len(probs):
-        return {"correct": False, "short": -1, "conf_x": np.zeros(len(CONFIDENCE_FEATURES))}
-    chosen = choose(probs, case.words, case.articles)
+        return {
+            "correct": False,
+            "top1": False,
+            "words": 0,
+            "short": -1,
+            "conf_x": np.zeros(len(CONFIDENCE_FEATURES)),
+        }
+    chosen = choose(probs, case.words, case.articles, within)
     return {
         "correct": bool(case.answerable and any(case.y[i] > 0 for i in chosen)),
+        "top1": bool(case.answerable and case.y[chosen[0]] > 0),
+        "words": sum(case.words[i] for i in chosen),
         "short": case.short_ok[chosen[0]],
         "conf_x": confidence_inputs(case, probs),
     }
@@ -98,7 +111,7 @@ def cross_validate(cases: Sequence[Case], k: int) -> dict[str, Any]:
     for f in range(k):
         model = fit_ranker([c for c, g in zip(cases, fold, strict=True) if g != f])
         for i in np.flatnonzero(fold == f):
-            oof[i] = model.predict(cases[i].x) if len(cases[i].y) else np.zeros(0)
+            oof[i] = model.softmax(cases[i].x) if len(cases[i].y) else np.zeros(0)
     outcomes = [_outcome(c, p) for c, p in zip(cases, oof, strict=True)]
     xc = np.vstack([o["conf_x"] for o in outcomes])
     yc = np.asarray([float(o["correct"]) for o in outcomes])
@@ -114,7 +127,7 @@ def cross_validate(cases: Sequence[Case], k: int) -> dict[str, Any]:
         refused[test] = conf[test] < cut
     after = _figures(cases, outcomes, refused, conf)
     hand = [_hand_probs(c) for c in cases]
-    hand_outcomes = [_outcome(c, p) for c, p in zip(cases, hand, strict=True)]
+    hand_outcomes = [_outcome(c, p, OLD_WITHIN) for c, p in zip(cases, hand, strict=True)]
     hand_refused = np.asarray([_hand_refuses(c, p) for c, p in zip(cases, hand, strict=True)])
     before = _figures(cases, hand_outcomes, hand_refused, np.zeros(len(cases)))
     return {
@@ -134,18 +147,26 @@ def _figures(cases, outcomes, refused, conf) -> dict[str, float]:
     shorts = np.asarray([o["short"] for o in outcomes])
     answered = real & ~refused
     focus = Tuning().focus_confidence
-    with_short = answered & (shorts >= 0) & (conf >= focus) if conf.any() else answered & (shorts >= 0)
+    with_short = (
+        answered & (shorts >= 0) & (conf >= focus) if conf.any() else answered & (shorts >= 0)
+    )
     return {
         "answerable": int(real.sum()),
         "unanswerable": int(unans.sum()),
         "counterfactual": int(cf.sum()),
         "accuracy": round(float((correct & answered).sum() / max(real.sum(), 1)), 4),
         "accuracy_if_answered": round(float(correct[real].mean()) if real.any() else 0.0, 4),
+        "top_sentence_right": round(
+            float(np.mean([o["top1"] for o, r in zip(outcomes, real, strict=True) if r])), 4
+        ),
+        "mean_words": round(float(np.mean([o["words"] for o in outcomes])), 1),
         "unanswerable_refused": round(float(refused[unans].mean()) if unans.any() else 0.0, 4),
         "counterfactual_refused": round(float(refused[cf].mean()) if cf.any() else 0.0, 4),
         "answerable_refused": round(float(refused[real].mean()) if real.any() else 0.0, 4),
         "short_given": int(with_short.sum()),
-        "short_exact": round(float((shorts[with_short] == 1).mean()) if with_short.any() else 0.0, 4),
+        "short_exact": round(
+            float((shorts[with_short] == 1).mean()) if with_short.any() else 0.0, 4
+        ),
     }
 
 
@@ -153,14 +174,26 @@ def retrieval_figures(cases: Sequence[Case]) -> dict[str, dict[str, float]]:
     """hit@1 and MRR@10 of BM25 alone, dense alone and the fusion weights tried."""
     rows = [c for c in cases if c.answerable]
     out = {"bm25": _ranks(rows, 1.0), "dense": _ranks(rows, 0.0)}
-    for w in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+    for w in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         out[f"fused_w{w}"] = _ranks(rows, w)
+    for depth in (10, 20, 30, 50):
+        out[f"fused_w0.3_n{depth}"] = _ranks(rows, 0.3, depth)
     return out
 
 
-def _ranks(rows: Sequence[Case], w: float) -> dict[str, float]:
+def _top(scores: dict[str, float], n: int) -> dict[str, float]:
+    return dict(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
+
+
+def _ranks(rows: Sequence[Case], w: float, depth: int = 50) -> dict[str, float]:
+    """The cases hold both legs' top 50 with both scores for their union, so a smaller
+    candidate depth is the union of each leg's top ``depth``."""
     hits, rr = 0, 0.0
-    for c in rows:
+    for case in rows:
+        c = Case(case.id, case.group, case.answerable, case.counterfactual)
+        c.lexical, c.dense, c.relevant = _top(case.lexical, depth), dict(case.dense), case.relevant
+        keep = set(c.lexical) | set(_top(case.dense, depth))
+        c.dense = {cid: s for cid, s in c.dense.items() if cid in keep}
         top = max(c.lexical.values(), default=0.0) or 1.0
         if w >= 1.0:
             fused = {cid: s / top for cid, s in c.lexical.items()}
@@ -188,7 +221,7 @@ def fit_final(cases: Sequence[Case]) -> tuple[LogisticModel, LogisticModel]:
     for f in range(5):
         model = fit_ranker([c for c, g in zip(cases, fold, strict=True) if g != f])
         for i in np.flatnonzero(fold == f):
-            oof[i] = model.predict(cases[i].x) if len(cases[i].y) else np.zeros(0)
+            oof[i] = model.softmax(cases[i].x) if len(cases[i].y) else np.zeros(0)
     outcomes = [_outcome(c, p) for c, p in zip(cases, oof, strict=True)]
     xc = np.vstack([o["conf_x"] for o in outcomes])
     yc = np.asarray([float(o["correct"]) for o in outcomes])

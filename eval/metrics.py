@@ -124,6 +124,9 @@ class Outcome:
     citations: int
     valid_citations: int
     latency_ms: float
+    short: str | None = None
+    short_exact: bool | None = None  # None: not answered, unanswerable, or no short answer
+    confidence: float = 0.0
 
     @property
     def answerable(self) -> bool:
@@ -147,7 +150,23 @@ def score(item: QAItem, answer: Answer, text_of: TextOf, latency_ms: float) -> O
         citations=len(answer.citations),
         valid_citations=sum(citation_valid(c, text_of(c.article)) for c in answer.citations),
         latency_ms=latency_ms,
+        short=answer.short,
+        short_exact=short_matches(answer.short, item.answers)
+        if answered and answer.short is not None
+        else None,
+        confidence=answer.confidence,
     )
+
+
+def short_matches(short: str, answers: Iterable[str]) -> bool:
+    """The short answer names a gold answer: equal after normalisation, or containing one
+    with at most two more words."""
+    got = normalise(short)
+    for answer in answers:
+        gold = normalise(answer)
+        if gold and (got == gold or (gold in got and len(got.split()) <= len(gold.split()) + 2)):
+            return True
+    return False
 
 
 def failure_kind(outcome: Outcome) -> str | None:
@@ -200,6 +219,11 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, object]:
         "answer": {
             "accuracy": share(sum(o.correct for o in answerable), len(answerable)),
             "mean_words": round(sum(spoken) / len(spoken), 2) if spoken else 0.0,
+            "short_given": sum(o.short_exact is not None for o in answered),
+            "short_exact": share(
+                sum(bool(o.short_exact) for o in answered),
+                sum(o.short_exact is not None for o in answered),
+            ),
         },
         "citations": {
             "valid": share(
@@ -222,8 +246,8 @@ def summarise(outcomes: Sequence[Outcome]) -> dict[str, object]:
 
 # The regression gate: which figures it holds, which way is worse, and by how much is too much.
 RATE_TOLERANCE = 0.02  # absolute, on every gated rate
-LATENCY_FACTOR = 2.0  # latency may double ...
-LATENCY_SLACK_MS = 50.0  # ... plus 50 ms, before the gate fails: machines are noisy
+# Latency is reported, never gated: on a busy shared machine a latency gate fails for no
+# fault of the code. Speed is measured by `make bench`, in ratios from one run.
 HIGHER_IS_BETTER = (
     "retrieval.hit@1",
     "retrieval.hit@3",
@@ -231,13 +255,14 @@ HIGHER_IS_BETTER = (
     "retrieval.hit@10",
     "retrieval.mrr@10",
     "answer.accuracy",
+    "answer.short_exact",
     "citations.valid",
     "citations.supporting",
     "refusal.unanswerable_refused",
 )
 LOWER_IS_BETTER = ("refusal.answerable_refused",)
 LATENCIES = ("latency_ms.p50", "latency_ms.p95")
-GATED = HIGHER_IS_BETTER + LOWER_IS_BETTER + LATENCIES
+GATED = HIGHER_IS_BETTER + LOWER_IS_BETTER
 
 
 @dataclass(frozen=True)
@@ -266,8 +291,6 @@ def figure(summary: dict[str, object], metric: str) -> float | None:
 
 
 def limit_for(metric: str, baseline: float) -> float:
-    if metric in LATENCIES:
-        return baseline * LATENCY_FACTOR + LATENCY_SLACK_MS
     if metric in LOWER_IS_BETTER:
         return baseline + RATE_TOLERANCE
     return baseline - RATE_TOLERANCE

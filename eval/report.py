@@ -14,8 +14,6 @@ from eval.metrics import (
     FAILURE_KINDS,
     GATED,
     LATENCIES,
-    LATENCY_FACTOR,
-    LATENCY_SLACK_MS,
     RATE_TOLERANCE,
     Difference,
     figure,
@@ -32,6 +30,7 @@ SHOWN = (
     "retrieval.mrr@10",
     "answer.accuracy",
     "answer.mean_words",
+    "answer.short_exact",
     "citations.valid",
     "citations.supporting",
     "refusal.unanswerable_refused",
@@ -41,8 +40,8 @@ SHOWN = (
 )
 Row = tuple[str, str, str, str, str]  # metric, value, baseline, limit, gate status
 TOLERANCE = (
-    f"rates may be {RATE_TOLERANCE} worse (absolute); latency may reach "
-    f"{LATENCY_FACTOR:g}x the baseline + {LATENCY_SLACK_MS:g} ms; answer.mean_words is not gated"
+    f"rates may be {RATE_TOLERANCE} worse (absolute); answer.mean_words and latency are "
+    "reported, not gated (speed is measured by `make bench`)"
 )
 
 

@@ -118,17 +118,19 @@ def _progress(items: Sequence[QAItem], bar: bool) -> Iterator[QAItem]:
 
 @contextmanager
 def fresh_assistant(
-    corpus: Path, settings: Settings, model: MiniLMEmbedding
+    corpus: Path, settings: Settings, model: MiniLMEmbedding, keep: Path | None = None
 ) -> Iterator[tuple[Assistant, IngestReport]]:
-    """An assistant over a new index of ``corpus`` in a temporary folder, deleted afterwards;
-    the user's own index is never opened."""
+    """An assistant over an index of ``corpus`` alone: in a temporary folder deleted
+    afterwards, or in ``keep`` (reused next time: ingest brings it in line with the folder,
+    by content hash). The user's own index is never opened."""
     from assistant.factory import assistant_for
     from index.factory import open_store
     from index.ingest import ingest
 
     with tempfile.TemporaryDirectory(prefix="newsqa-eval-", ignore_cleanup_errors=True) as tmp:
+        where = Path(keep) if keep else Path(tmp)
         temp = settings.model_copy(
-            update={"data_dir": Path(tmp), "chroma_url": None, "corpus_dir": corpus}
+            update={"data_dir": where, "chroma_url": None, "corpus_dir": corpus}
         )
         store = open_store(temp, model, create=True)
         report = ingest(corpus, store)
@@ -144,6 +146,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--corpus", type=Path, default=DEFAULT_CORPUS, metavar="DIR", help="article folder"
+    )
+    parser.add_argument(
+        "--k",
+        type=int,
+        default=EVAL_K,
+        metavar="N",
+        help=f"passages retrieved per question (default {EVAL_K}; the gate uses {EVAL_K})",
+    )
+    parser.add_argument(
+        "--index",
+        type=Path,
+        metavar="DIR",
+        help="keep the corpus's index in DIR and reuse it next time (default: a temporary one)",
     )
     parser.add_argument("--json", type=Path, metavar="OUT", help="write the figures as JSON")
     parser.add_argument(
@@ -196,7 +211,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     configure_offline()
     qa, corpus = Path(args.qa).resolve(), Path(args.corpus).resolve()
-    gated = qa == DEFAULT_QA and corpus == DEFAULT_CORPUS
+    if not 1 <= args.k <= 50:
+        raise EvalError(f"--k must be between 1 and 50, not {args.k}")
+    gated = qa == DEFAULT_QA and corpus == DEFAULT_CORPUS and args.k == EVAL_K
     if args.update_baseline and not gated:
         raise EvalError("--update-baseline only applies to the default eval/qa.jsonl over seeds/")
     items = _load_checked(qa, corpus)
@@ -204,9 +221,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if gated and not args.update_baseline:
         baseline = read_baseline()
     print(f"indexing {corpus} into a temporary index ...", file=sys.stderr)
-    with fresh_assistant(corpus, settings, MiniLMEmbedding()) as (assistant, ingested):
-        result = evaluate(assistant, items, corpus, bar=True)
-    context = report.Context(qa, corpus, EVAL_K, ingested.added, gated, args.update_baseline)
+    with fresh_assistant(corpus, settings, MiniLMEmbedding(), args.index) as (assistant, ingested):
+        result = evaluate(assistant, items, corpus, args.k, bar=True)
+    articles = ingested.added + ingested.updated + ingested.unchanged
+    context = report.Context(qa, corpus, args.k, articles, gated, args.update_baseline)
     differences = compare(result.summary, baseline) if baseline else []
     print(report.table(result, differences, baseline, context))
     print(report.failures_text(result.failures))

@@ -19,13 +19,12 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
-
 from index.offline import configure_offline
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT.parent / "shared" / "data" / "rtqa-dev"
 MODELS = ROOT / "assistant" / "models"
+ARTICLES = 1200  # the whole corpus takes over an hour to embed on 2 shared cores
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
@@ -34,6 +33,13 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--qa", type=Path, default=DEV / "qa.jsonl")
     p.add_argument("--data", type=Path, default=ROOT / ".data" / "rtqa-dev")
     p.add_argument("--folds", type=int, default=5)
+    p.add_argument(
+        "--articles",
+        type=int,
+        default=ARTICLES,
+        help=f"index every article that supports a question, then others in name order, "
+        f"this many in all (default {ARTICLES}; 0: the whole corpus)",
+    )
     p.add_argument("--out", type=Path, default=MODELS)
     p.add_argument("--figures", type=Path, default=ROOT / "eval" / "out" / "train.json")
     return p.parse_args(argv)
@@ -41,29 +47,36 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 def _collect(args: argparse.Namespace) -> list:
     from assistant.retrieval import Scope
-    from eval.collect import answer_articles, collect_case, load_cases, save_cases
+    from eval.collect import answer_articles, collect_case, dev_subset, load_cases, save_cases
     from index.factory import open_store
     from index.ingest import ingest
     from index.settings import Settings
 
-    settings = Settings(data_dir=args.data, corpus_dir=args.corpus, chroma_url=None)
+    raws = [json.loads(line) for line in args.qa.read_text("utf-8").splitlines() if line.strip()]
+    corpus = args.data / f"corpus-{args.articles}"
+    names = dev_subset(args.corpus, raws, args.articles, corpus)
+    have = set(names)
+    raws = [r for r in raws if not r.get("answers") or r.get("doc") in have]
+    settings = Settings(data_dir=args.data, corpus_dir=corpus, chroma_url=None)
     store = open_store(settings, create=True)
-    report = ingest(args.corpus, store)
-    print(f"indexed {args.corpus}: {report.summary()}", file=sys.stderr)
-    cache = args.data / "cases.json"
+    report = ingest(corpus, store)
+    print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
+    from assistant.features import SENTENCE_FEATURES
+    from assistant.retrieval import BM25_WEIGHT, CANDIDATES
+
+    key = f"{args.articles}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}"
+    cache = args.data / f"cases-{key}.json"
     if cache.exists() and not report.changed:
         return load_cases(cache)
-    raws = [json.loads(line) for line in args.qa.read_text("utf-8").splitlines() if line.strip()]
-    names = sorted(store.articles())
     texts: dict[str, str] = {}
     cases = []
     from tqdm import tqdm
 
     for raw in tqdm(raws, desc="asking", unit="question"):
-        cases.append(collect_case(store, raw, args.corpus, Scope(), False))
+        cases.append(collect_case(store, raw, corpus, Scope(), False))
         if raw.get("answers"):
-            gone = answer_articles(args.corpus, raw["answers"], names, texts)
-            cases.append(collect_case(store, raw, args.corpus, Scope(exclude=frozenset(gone)), True))
+            gone = answer_articles(corpus, raw["answers"], names, texts)
+            cases.append(collect_case(store, raw, corpus, Scope(exclude=frozenset(gone)), True))
     save_cases(cache, cases)
     return cases
 

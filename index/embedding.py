@@ -64,7 +64,10 @@ class MiniLMEmbedding:
     model_name = MODEL_ID
 
     def __init__(
-        self, model_path: Path | None = None, tokenizer_path: Path | None = None, batch_size: int = 32
+        self,
+        model_path: Path | None = None,
+        tokenizer_path: Path | None = None,
+        batch_size: int = 32,
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer

@@ -104,7 +104,8 @@ def ingest(
     close: Callable[[], None] = lambda: None  # noqa: E731
     if progress is None and bar and len(todo) >= PROGRESS_BAR_FROM:
         progress, close = _tqdm_progress(len(todo))
-    embedded, done, stored = 0, 0, []
+    embedded, done = 0, 0
+    stored: list[Article] = []
     pending: list[tuple[Article, list[Chunk]]] = []
 
     def flush() -> None:
@@ -135,7 +136,7 @@ def ingest(
         store.commit()
     for problem in skipped:
         log.warning("skipped %s", problem)
-    added = sum(1 for a in stored if a.id not in known)
+    added = len([a for a in stored if a.id not in known])
     return IngestReport(
         added=added,
         updated=len(stored) - added,

@@ -99,11 +99,16 @@ class Segment:
 
 def merge(segments: Sequence[Segment]) -> Segment:
     """One segment holding the live rows of ``segments``, as a fresh build would."""
-    ids, articles, lengths, keep_maps = [], [], [], []
+    ids: list[np.ndarray] = []
+    articles: list[np.ndarray] = []
+    lengths: list[np.ndarray] = []
+    keep_maps: list[np.ndarray] = []
+    taken = 0
     for seg in segments:
         live = np.flatnonzero(~seg.dead)
         new_row = np.full(len(seg), -1, dtype=np.int64)
-        new_row[live] = np.arange(len(live)) + sum(len(i) for i in ids)
+        new_row[live] = np.arange(len(live)) + taken
+        taken += len(live)
         keep_maps.append(new_row)
         ids.append(np.asarray(seg.ids[live]))
         articles.append(np.asarray(seg.articles[live]))
@@ -127,7 +132,7 @@ def merge(segments: Sequence[Segment]) -> Segment:
     terms, rows, tf = terms[order], rows[order], tf[order]
     vocab, starts = np.unique(terms, return_index=True) if len(terms) else (terms, np.zeros(0))
     n_rows = sum(len(i) for i in ids)
-    cat = (lambda xs, dt: np.concatenate(xs) if xs else np.zeros(0, dt))  # noqa: E731
+    cat = lambda xs, dt: np.concatenate(xs) if xs else np.zeros(0, dt)  # noqa: E731
     return Segment(
         terms=vocab if len(vocab) else _encode([]),
         indptr=np.append(starts, len(terms)).astype(np.int64),
@@ -212,7 +217,9 @@ class LexicalIndex:
             return []
         ids = np.concatenate([h[0] for h in hits])
         scores = np.concatenate([h[1] for h in hits])
-        ranked = sorted(zip(ids.tolist(), scores.tolist(), strict=True), key=lambda x: (-x[1], x[0]))
+        ranked = sorted(
+            zip(ids.tolist(), scores.tolist(), strict=True), key=lambda x: (-x[1], x[0])
+        )
         return [(cid.decode("utf-8"), float(s)) for cid, s in ranked[:n] if s > 0]
 
     @staticmethod

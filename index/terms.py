@@ -156,8 +156,9 @@ def _stemmer() -> Any:
 def words(text: str) -> list[str]:
     """Lower-cased word tokens; possessive 's dropped, hyphenated words split too."""
     out: list[str] = []
-    for match in _WORD.finditer(text.lower()):
-        word = re.sub(r"['’]s$", "", match.group())
+    for word in _WORD.findall(text.lower()):
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
         out.append(word)
         if "-" in word:
             out.extend(part for part in word.split("-") if part)

@@ -174,14 +174,18 @@ def test_the_gate_tolerates_small_changes_and_ignores_improvements() -> None:
     assert regressed(retrieval={"hit@1": 0.78, "mrr@10": 1.0}) == []  # exactly -0.02
     assert regressed(refusal={"answerable_refused": 0.12, "unanswerable_refused": 0.88}) == []
     assert regressed(answer={"mean_words": 90.0, "accuracy": 0.95}) == []  # words: not gated
-    assert regressed(latency_ms={"p50": 250.0, "p95": 450.0}) == []  # 2x + 50 ms
+    assert regressed(latency_ms={"p50": 250.0, "p95": 450.0}) == []
     assert regressed(latency_ms={"p50": 1.0, "p95": 1.0}) == []
+
+
+def test_latency_is_reported_but_never_gated() -> None:
+    """A busy machine must not fail `make test`: speed lives in `make bench`."""
+    assert regressed(latency_ms={"p50": 10_000.0, "p95": 90_000.0}) == []
 
 
 def test_the_gate_fails_on_worse_figures_in_the_right_direction() -> None:
     assert regressed(retrieval={"hit@1": 0.7799}) == ["retrieval.hit@1"]
     assert regressed(refusal={"unanswerable_refused": 0.85}) == ["refusal.unanswerable_refused"]
     assert regressed(refusal={"answerable_refused": 0.13}) == ["refusal.answerable_refused"]
-    assert regressed(latency_ms={"p95": 451.0}) == ["latency_ms.p95"]
     diff = next(d for d in compare({"answer": {"accuracy": 0.5}}, BASE))
     assert (diff.metric, diff.limit, round(diff.delta, 4)) == ("answer.accuracy", 0.68, -0.2)

@@ -156,7 +156,9 @@ def test_delete_moves_the_file_to_the_trash_and_drops_its_chunks(
     delete_article(corpus, name, store, trash)
     assert name not in store.articles() and len(store.articles()) == 4
     assert store.lexical.chunk_ids({name}) == []
-    assert all(item.chunk.article != name for item in store.fetch(store.lexical.chunk_ids()).values())
+    assert all(
+        item.chunk.article != name for item in store.fetch(store.lexical.chunk_ids()).values()
+    )
     assert not (corpus / name).exists()
     kept = sorted(p.name.split("-", 2)[-1] for p in trash.iterdir())
     assert kept == [f"{Path(name).stem}.meta.json", name]

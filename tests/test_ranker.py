@@ -1,0 +1,68 @@
+"""The learned answerer: committed models load and score, confidence and the short answer
+reach every JSON output, and an answer whose article is gone is refused."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.extractive import ExtractiveAnswerer
+from assistant.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, candidates_of
+from assistant.question import analyse
+from assistant.ranker import load_model
+from assistant.serialization import answer_to_dict
+from tests.conftest import SEEDS, build_index
+
+MOSCOW_VISIT = "000_a9c536138ddd3905.txt"
+
+
+def test_committed_models_load_with_their_feature_lists() -> None:
+    ranker = load_model("ranker", SENTENCE_FEATURES)
+    confidence = load_model("confidence", CONFIDENCE_FEATURES)
+    assert ranker.features == SENTENCE_FEATURES
+    assert 0.0 < float(confidence.extra["threshold"]) < 1.0
+    for name in ("ranker", "confidence"):
+        path = Path(__file__).parent.parent / "assistant" / "models" / f"{name}.json"
+        assert path.stat().st_size < 5 * 1024 * 1024
+        assert json.loads(path.read_text(encoding="utf-8"))["type"] == "logistic"
+
+
+def test_ranker_prefers_the_sentence_that_answers(seed_assistant: Any) -> None:
+    question = analyse("Who invited Wang Yi to Moscow?", seed_assistant.store.model)
+    passages = seed_assistant.retriever.retrieve(question, 5)
+    ranked = seed_assistant.answerer.rank(question, passages, seed_assistant.store.lexical)
+    assert len(ranked.candidates) == len(candidates_of(passages))
+    assert np.all((ranked.probs >= 0) & (ranked.probs <= 1))
+    assert list(ranked.probs) == sorted(ranked.probs, reverse=True)
+    assert "Shoigu" in ranked.candidates[0].text
+
+
+def test_confidence_short_and_focus_in_the_json(seed_assistant: Any) -> None:
+    data = answer_to_dict(seed_assistant.ask("Who invited Wang Yi to Moscow?"))
+    assert 0.0 <= data["confidence"] <= 1.0
+    assert not data["refused"] and data["short"] is not None
+    first = data["citations"][0]
+    start, end = first["focus"]
+    assert first["start"] <= start < end <= first["end"]
+    text = (SEEDS / first["article"]).read_text(encoding="utf-8")
+    assert text[start:end] == data["short"]
+    assert "Shoigu" in data["short"]
+    assert all(c["focus"] is None for c in data["citations"][1:])
+
+
+def test_refused_when_the_article_with_the_answer_is_removed(
+    tmp_path: Path, corpus: Path, model: Any
+) -> None:
+    from assistant.factory import assistant_for
+
+    question = "Who invited Wang Yi to Moscow?"
+    settings, store = build_index(tmp_path / "full", corpus, model)
+    assert not assistant_for(store, settings).ask(question).refused
+    (corpus / MOSCOW_VISIT).unlink()
+    settings, store = build_index(tmp_path / "without", corpus, model)
+    answer = assistant_for(store, settings).ask(question)
+    assert answer.refused and answer.confidence < ExtractiveAnswerer().threshold
+    assert answer.passages, "a refusal still lists the closest passages"
