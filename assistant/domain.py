@@ -21,6 +21,8 @@ class Passage:
     title: str | None = None
     date: str | None = None
     source: str | None = None
+    dateline: str | None = None  # as written, e.g. "MOSCOW, July 13"
+    month_day: str | None = None  # "MM-DD" of the date, also when the year is unknown
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,9 @@ class Citation:
     end: int
     quote: str
     score: float
+    dateline: str | None = None
+    month_day: str | None = None
+    resolved: str | None = None  # "today = December 2": a relative date in the quote, resolved
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,7 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     passages: tuple[Passage, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+    interpreted: str = ""  # what was searched: the question, or a follow-up spelled out
 
     def sentences(self) -> list[str]:
         """The answer one cited sentence at a time (for streaming)."""

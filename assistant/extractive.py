@@ -170,6 +170,8 @@ class ExtractiveAnswerer:
                 end=c.span[1],
                 quote=c.text,
                 score=round(c.score, 4),
+                dateline=c.passage.dateline,
+                month_day=c.passage.month_day,
             )
             for n, c in enumerate(chosen, start=1)
         )

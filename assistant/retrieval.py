@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.domain import Passage
+from index.metadata import Metadata
 from index.store import ChunkStore
 
 BM25_WEIGHT = 0.6
@@ -74,4 +75,6 @@ class HybridRetriever:
             title=meta.get("title"),
             date=meta.get("date"),
             source=meta.get("source"),
+            dateline=meta.get("dateline"),
+            month_day=Metadata(date=meta.get("date"), dateline=meta.get("dateline")).month_day,
         )

@@ -10,6 +10,7 @@ from assistant.domain import Answer
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
+        "interpreted": answer.interpreted or answer.question,
         "answer": answer.text,
         "refused": answer.refused,
         "citations": [
@@ -18,6 +19,9 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 "article": c.article,
                 "title": c.title,
                 "date": c.date,
+                "dateline": c.dateline,
+                "month_day": c.month_day,
+                "resolved": c.resolved,
                 "source": c.source,
                 "start": c.start,
                 "end": c.end,
@@ -27,7 +31,16 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
             for c in answer.citations
         ],
         "passages": [
-            {"article": p.article, "start": p.start, "end": p.end, "text": p.text, "score": p.score}
+            {
+                "article": p.article,
+                "start": p.start,
+                "end": p.end,
+                "text": p.text,
+                "score": p.score,
+                "date": p.date,
+                "dateline": p.dateline,
+                "month_day": p.month_day,
+            }
             for p in answer.passages
         ],
         "timings_ms": dict(answer.timings_ms),

@@ -189,7 +189,9 @@ class ChunkStore:
         for meta in self.metadata.values():
             name = meta["article"]
             known = records.get(name)
-            fields = {k: meta.get(k) for k in ("title", "date", "source", "url", "dateline")}
+            fields = {
+                k: meta.get(k) for k in ("title", "date", "source", "url", "dateline", "month_day")
+            }
             count = known.chunks + 1 if known else 1
             records[name] = ArticleRecord(name, meta["sha256"], Metadata(**fields), count)
         return dict(sorted(records.items()))
