@@ -7,12 +7,12 @@ import time
 from collections.abc import Collection, Sequence
 
 from assistant import ranking
-from assistant.conversation import Turn, interpret
+from assistant.conversation import Turn, interpret, names
 from assistant.dates import newest_date, question_dates
 from assistant.domain import Answer
 from assistant.errors import QuestionError
 from assistant.evidence import TermStats
-from assistant.extractive import ExtractiveAnswerer
+from assistant.extractive import NOT_FOUND, Draft, ExtractiveAnswerer
 from assistant.retrieval import HybridRetriever
 from index.store import ChunkStore
 
@@ -92,12 +92,15 @@ class Assistant:
             for t, v in zip(texts, vectors, strict=True)
         ]
         passages = ranking.fuse_legs(legs[0], legs[1]) if turn.followup else legs[0]
-        passages = ranking.within(passages, question_dates(question, self.newest()))
+        own_dates = question_dates(question, self.newest())
+        passages = ranking.within(passages, own_dates)
         passages = ranking.by_date(passages, constraint)[:k]
         q_vec = vectors[-1]
         # --- end issue 8 ---
         retrieved = time.perf_counter()
         draft = self.answerer.answer(turn.interpreted, passages, self.stats(), q_vec)
+        if not ranking.dates_supported(draft.citations, own_dates, names(turn.interpreted)):
+            draft = Draft(NOT_FOUND, True, ())  # issue 8: no quote answers for that date
         done = time.perf_counter()
         return Answer(
             question=question,

@@ -6,7 +6,7 @@ one line each. Weights measured on the dev dialogues (eval/dev.jsonl, see eval/R
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from assistant.dates import DateConstraint, date_match, mentions, resolve_relative, sort_key
@@ -66,6 +66,25 @@ def within(passages: Sequence[Passage], constraint: DateConstraint) -> list[Pass
         if date_match(constraint, p.date, p.month_day) > 0 or mentions(p.text, constraint)
     ]
     return kept or list(passages)
+
+
+def dates_supported(
+    citations: Sequence[Citation], constraint: DateConstraint, names: Collection[str]
+) -> bool:
+    """Do the quotes answer for the date the question names?
+
+    Yes when a cited article's date fits it, or when a quoted sentence names that date
+    together with every name the question asks about (a sentence that names only the
+    month of something else does not answer "Where did X and Y meet in March?").
+    """
+    if not constraint.filters or not citations:
+        return True
+    for c in citations:
+        if date_match(constraint, c.date, c.month_day) > 0:
+            return True
+        if mentions(c.quote, constraint) and all(n.lower() in c.quote.lower() for n in names):
+            return True
+    return False
 
 
 def with_resolved(citations: Sequence[Citation]) -> tuple[Citation, ...]:
