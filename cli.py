@@ -124,6 +124,10 @@ def format_answer(answer: Any) -> str:
     return "\n".join(lines)
 
 
+def _cited(answer: Any) -> tuple[str, ...]:
+    return tuple(c.article for c in answer.citations)
+
+
 def _batch_lines(stream: TextIO) -> Iterator[tuple[str, str | None]]:
     """(question, conversation id or None) per non-blank line."""
     for line in stream:
@@ -157,7 +161,7 @@ def _run_batch(assistant: Any, source: str, k: int | None, allowed: set[str] | N
             try:
                 answer = assistant.ask(question, k=k, articles=allowed, history=list(history))
                 record = answer_to_dict(answer)
-                history.append(Turn(answer.question, answer.text))
+                history.append(Turn(answer.question, answer.text, _cited(answer)))
             except NewsqaError as exc:
                 record = {"question": question, "error": str(exc)}
             if conversation is not None:
@@ -218,7 +222,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         except NewsqaError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             continue
-        history.append(Turn(answer.question, answer.text))
+        history.append(Turn(answer.question, answer.text, _cited(answer)))
         print(format_answer(answer) + "\n")
 
 

@@ -6,10 +6,12 @@ import datetime as dt
 import time
 from collections.abc import Collection, Sequence
 
+import numpy as np
+
 from assistant import ranking
-from assistant.conversation import Turn, interpret, names
+from assistant.conversation import Interpretation, Turn, interpret, names, wants_more
 from assistant.dates import newest_date, question_dates
-from assistant.domain import Answer
+from assistant.domain import Answer, Passage
 from assistant.errors import QuestionError
 from assistant.evidence import TermStats
 from assistant.extractive import NOT_FOUND, Draft, ExtractiveAnswerer
@@ -81,27 +83,25 @@ class Assistant:
         question = self.check_question(question, self.max_question_chars)
         k = max(1, min(k or self.top_k, MAX_K))
         began = time.perf_counter()
-        # --- issue 8: follow-ups and dates (call sites: interpret, legs, date order) ---
+        # --- issue 8: follow-ups and dates (see _search and _draft) ---
         turn = interpret(question, history)
-        constraint = question_dates(turn.interpreted, self.newest())
-        wide = max(k, ranking.CANDIDATES) if constraint else k
-        texts = [question, turn.interpreted] if turn.followup else [question]
-        vectors = self.store.model.embed(texts)
-        legs = [
-            self.retriever.retrieve(t, wide, vector=v, articles=articles)
-            for t, v in zip(texts, vectors, strict=True)
-        ]
-        passages = ranking.fuse_legs(legs[0], legs[1]) if turn.followup else legs[0]
-        own_dates = question_dates(question, self.newest())
-        passages = ranking.within(passages, own_dates)
-        passages = ranking.by_date(passages, constraint)[:k]
-        q_vec = vectors[-1]
+        said = [t.answer for t in history if isinstance(t, Turn)] if wants_more(question) else []
+        scopes: list[Collection[str] | None] = [articles]
+        if turn.story:  # a follow-up that refers back is answered from that story first
+            story = set(turn.story) & set(articles) if articles is not None else set(turn.story)
+            scopes.insert(0, story)
+        spent = {"retrieve": 0.0, "answer": 0.0}
+        for scope in scopes:
+            t0 = time.perf_counter()
+            passages, q_vec = self._search(turn, k, scope, said)
+            t1 = time.perf_counter()
+            draft = self._draft(turn, passages, q_vec)
+            spent["retrieve"] += t1 - t0
+            spent["answer"] += time.perf_counter() - t1
+            if not draft.refused:
+                break
         # --- end issue 8 ---
-        retrieved = time.perf_counter()
-        draft = self.answerer.answer(turn.interpreted, passages, self.stats(), q_vec)
-        if not ranking.dates_supported(draft.citations, own_dates, names(turn.interpreted)):
-            draft = Draft(NOT_FOUND, True, ())  # issue 8: no quote answers for that date
-        done = time.perf_counter()
+        total = time.perf_counter() - began
         return Answer(
             question=question,
             text=draft.text,
@@ -109,9 +109,42 @@ class Assistant:
             citations=ranking.with_resolved(draft.citations),  # issue 8: resolved dates
             passages=tuple(passages),
             timings_ms={
-                "retrieve": round((retrieved - began) * 1000, 2),
-                "answer": round((done - retrieved) * 1000, 2),
-                "total": round((done - began) * 1000, 2),
+                "retrieve": round(spent["retrieve"] * 1000, 2),
+                "answer": round(spent["answer"] * 1000, 2),
+                "total": round(total * 1000, 2),
             },
             interpreted=turn.interpreted,
         )
+
+    # --- issue 8: the two retrieval legs, date order and date-aware refusal ---
+    def _search(
+        self,
+        turn: Interpretation,
+        k: int,
+        articles: Collection[str] | None,
+        said: Sequence[str] = (),
+    ) -> tuple[list[Passage], np.ndarray]:
+        """Passages for the question as asked and, for a follow-up, as interpreted (fused),
+        ordered by the question's dates; sentences already quoted (``said``) left out."""
+        constraint = question_dates(turn.interpreted, self.newest())
+        wide = max(k, ranking.CANDIDATES) if constraint else k
+        texts = [turn.question, turn.interpreted] if turn.followup else [turn.question]
+        vectors = self.store.model.embed(texts)
+        legs = [
+            self.retriever.retrieve(t, wide, vector=v, articles=articles)
+            for t, v in zip(texts, vectors, strict=True)
+        ]
+        passages = ranking.fuse_legs(legs[0], legs[1]) if turn.followup else legs[0]
+        passages = ranking.within(passages, question_dates(turn.question, self.newest()))
+        passages = ranking.by_date(passages, constraint)[:k]
+        if said:
+            passages = ranking.without_quoted(passages, said)
+        return passages, vectors[-1]
+
+    def _draft(self, turn: Interpretation, passages: list[Passage], q_vec: np.ndarray) -> Draft:
+        """The answerer's draft, refused when no quote answers for the question's own date."""
+        draft = self.answerer.answer(turn.answering, passages, self.stats(), q_vec)
+        own_dates = question_dates(turn.question, self.newest())
+        if not ranking.dates_supported(draft.citations, own_dates, names(turn.answering)):
+            return Draft(NOT_FOUND, True, ())
+        return draft

@@ -176,6 +176,7 @@ class Turn:
 
     question: str
     answer: str = ""
+    articles: tuple[str, ...] = ()  # the articles the answer cited
 
 
 @dataclass(frozen=True)
@@ -183,6 +184,13 @@ class Interpretation:
     question: str
     interpreted: str  # equal to ``question`` when it stands alone
     followup: bool
+    focus: str = ""  # what the answer must be about: the question with its referents
+    story: tuple[str, ...] = ()  # articles a referring follow-up is answered from first
+
+    @property
+    def answering(self) -> str:
+        """The question the answerer reads (the interpretation without carried key words)."""
+        return self.focus or self.interpreted
 
 
 def names(text: str) -> list[str]:
@@ -215,6 +223,14 @@ def date_phrase(text: str) -> str | None:
     return match.group() if match else None
 
 
+_MORE = re.compile(r"\b(?:else|other|another|besides|apart from|in addition)\b", re.IGNORECASE)
+
+
+def wants_more(question: str) -> bool:
+    """ "What else did they discuss?": an answer other than the ones already given."""
+    return _MORE.search(question) is not None
+
+
 def is_followup(question: str) -> bool:
     """Does the question lean on earlier turns (opener, dangling pronoun, too short)?"""
     if _OPENER.match(question):
@@ -241,8 +257,9 @@ def _elliptical(question: str, previous: str) -> str:
     return re.sub(r"\s+", " ", f"{frame} {rest}?").strip()
 
 
-def _carried(question: str, context: Sequence[Turn], depth: int) -> list[str]:
-    """Names, key words and a date from earlier turns, most recent first, plus the topic."""
+def _carried(question: str, context: Sequence[Turn], depth: int, words: bool = True) -> list[str]:
+    """Names, a date and (with ``words``) key words from earlier turns, most recent first,
+    plus the conversation's first turn (its topic)."""
     recent = list(reversed(context))[:depth]
     if context[0] not in recent:
         recent.append(context[0])
@@ -254,7 +271,7 @@ def _carried(question: str, context: Sequence[Turn], depth: int) -> list[str]:
         carried += names(turn.question)
     if not date_phrase(question):
         carried += [d for d in (date_phrase(t.question) for t in recent) if d][:1]
-    for turn in recent:
+    for turn in recent if words else ():
         carried += key_words(turn.question)
     out: list[str] = []
     for item in carried:
@@ -275,7 +292,8 @@ def interpret(
     for earlier in history:
         turn = earlier if isinstance(earlier, Turn) else Turn(earlier)
         step = _step(turn.question, context, depth)
-        context = [*context, Turn(step.interpreted, turn.answer)] if step.followup else [turn]
+        done = Turn(step.interpreted, turn.answer, turn.articles)
+        context = [*context, done] if step.followup else [turn]
     return _step(question, context, depth)
 
 
@@ -283,11 +301,15 @@ def _step(question: str, context: Sequence[Turn], depth: int) -> Interpretation:
     question = question.strip()
     if not context or not is_followup(question):
         return Interpretation(question, question, False)
-    if _OPENER.match(question):
+    if _OPENER.match(question) and date_phrase(question):  # "And in May?": same frame
         base = _elliptical(question, context[-1].question)
         extra = [n for n in names(context[0].question) if n not in base][:2]
         text = base if not extra else f"{base} ({', '.join(extra)})"
         return Interpretation(question, text, True)
-    carried = _carried(question, context, depth)
-    text = f"{question} ({', '.join(carried)})" if carried else question
-    return Interpretation(question, text, True)
+    core = _OPENER.sub("", question, count=1).strip() or question
+    everything = _carried(core, context, depth)
+    referents = _carried(core, context, depth, words=False)
+    text = f"{question} ({', '.join(everything)})" if everything else question
+    focus = f"{core} ({', '.join(referents)})" if referents else core
+    story = () if _OPENER.match(question) else context[-1].articles  # "they", "there": same story
+    return Interpretation(question, text, True, focus, story)

@@ -87,6 +87,21 @@ def dates_supported(
     return False
 
 
+def without_quoted(passages: Sequence[Passage], earlier: Sequence[str]) -> list[Passage]:
+    """Passages whose sentences already quoted in ``earlier`` answers are left out of reach
+    of the answerer ("What else ...?" asks for something not said yet)."""
+
+    def fresh(p: Passage) -> Passage:
+        kept = tuple(
+            span
+            for span in p.sentences
+            if not any(p.text[span[0] - p.start : span[1] - p.start] in a for a in earlier)
+        )
+        return replace(p, sentences=kept)
+
+    return [fresh(p) for p in passages]
+
+
 def with_resolved(citations: Sequence[Citation]) -> tuple[Citation, ...]:
     """Each citation with the date its "today"/"on Monday"/"this week" stands for, if any."""
     return tuple(
