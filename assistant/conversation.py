@@ -198,6 +198,8 @@ def names(text: str) -> list[str]:
     found = []
     for match in _NAME.finditer(text):
         words = [w for w in match.group().split() if w not in _QUESTION_WORDS]
+        if match.start() == len(text) - len(text.lstrip()) and words and words[0].lower() in _STOP:
+            words = words[1:]  # "On which day ...": a capital that only starts the sentence
         while words and words[0] in _CALENDAR_WORDS | {"of"}:
             words = words[1:]
         name = " ".join(w for w in words if w not in _CALENDAR_WORDS)
@@ -238,7 +240,8 @@ def is_followup(question: str) -> bool:
     pronoun = _PRONOUN.search(question)
     if pronoun and not names(question[: pronoun.start()]):
         return True
-    return not names(question) and len(key_words(question)) < 1
+    short = len(re.findall(r"[\w'’-]+", question)) <= 3  # "Why?", "Which power station?"
+    return not names(question) and (short or not key_words(question))
 
 
 def _elliptical(question: str, previous: str) -> str:
