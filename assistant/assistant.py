@@ -10,10 +10,10 @@ import numpy as np
 
 from assistant import ranking
 from assistant.conversation import Interpretation, Turn, interpret, names, wants_more
-from assistant.dates import newest_date, question_dates
+from assistant.dates import newest_date, question_dates, without_order_words
 from assistant.domain import Answer, Passage
 from assistant.errors import QuestionError
-from assistant.evidence import TermStats
+from assistant.evidence import TermStats, question_terms
 from assistant.extractive import NOT_FOUND, Draft, ExtractiveAnswerer
 from assistant.retrieval import HybridRetriever
 from index.store import ChunkStore
@@ -145,6 +145,10 @@ class Assistant:
         """The answerer's draft, refused when no quote answers for the question's own date."""
         draft = self.answerer.answer(turn.answering, passages, self.stats(), q_vec)
         own_dates = question_dates(turn.question, self.newest())
+        if draft.refused and not question_terms(without_order_words(turn.answering)):
+            lead = ranking.lead_citation(passages, own_dates)  # "What happened most recently?"
+            if lead is not None:
+                return Draft(f"{lead.quote} [1]", False, (lead,))
         if not ranking.dates_supported(draft.citations, own_dates, names(turn.answering)):
             return Draft(NOT_FOUND, True, ())
         return draft

@@ -191,6 +191,11 @@ def question_dates(question: str, newest: dt.date | None = None) -> DateConstrai
     return base
 
 
+def without_order_words(question: str) -> str:
+    """The question without "latest", "most recently", "first"...: what is left to match."""
+    return _FIRST.sub(" ", _LATEST.sub(" ", question))
+
+
 def parse_month_day(month_day: str | None) -> tuple[int, int] | None:
     """``"MM-DD"`` -> (month, day)."""
     if not month_day or not re.fullmatch(r"\d\d-\d\d", month_day):

@@ -102,6 +102,33 @@ def without_quoted(passages: Sequence[Passage], earlier: Sequence[str]) -> list[
     return [fresh(p) for p in passages]
 
 
+def lead_citation(passages: Sequence[Passage], constraint: DateConstraint) -> Citation | None:
+    """For "What happened most recently?" (an order and nothing else to match): the first
+    sentence of the top passage once ordered by date, as citation [1]."""
+    if not constraint.order or not passages:
+        return None
+    dated = [p for p in passages if (p.date or p.month_day) and p.sentences]
+    if not dated:
+        return None
+    top = max(dated, key=lambda p: (sort_key(p.date, p.month_day), -p.start))
+    if constraint.order == "earliest":
+        top = min(dated, key=lambda p: (sort_key(p.date, p.month_day), p.start))
+    start, end = top.sentences[0]
+    return Citation(
+        1,
+        top.article,
+        top.title,
+        top.date,
+        top.source,
+        start,
+        end,
+        top.text[start - top.start : end - top.start],
+        top.score,
+        top.dateline,
+        top.month_day,
+    )
+
+
 def with_resolved(citations: Sequence[Citation]) -> tuple[Citation, ...]:
     """Each citation with the date its "today"/"on Monday"/"this week" stands for, if any."""
     return tuple(

@@ -124,3 +124,9 @@ def test_a_when_answer_shows_the_resolved_date(seed_assistant: Any) -> None:
     assert first.quote.endswith("today.")  # the quote itself is untouched
     assert first.resolved == "today = December 2"
     assert answer_to_dict(answer)["citations"][0]["resolved"] == "today = December 2"
+
+
+def test_most_recently_answers_from_the_newest_dated_article(seed_assistant: Any) -> None:
+    answer = seed_assistant.ask("What happened most recently?")
+    assert not answer.refused
+    assert answer.citations[0].dateline == "MOSCOW, December 2"  # the newest month and day
