@@ -223,8 +223,8 @@ class ArticleFilter:
     """Which articles may be cited: by source and by date range (inclusive, YYYY-MM-DD).
 
     An article whose year is unknown (a dateline such as "MOSCOW, July 13") matches by
-    its month and day: it is in the range when that month and day falls in it in some
-    year of the range. A filter on a field leaves out the articles that do not state it."""
+    its month and day (``month_day_in``). A filter on a field leaves out the articles
+    that do not state it."""
 
     sources: frozenset[str] = frozenset()
     date_from: str | None = None
@@ -254,9 +254,13 @@ class ArticleFilter:
 
 
 def month_day_in(month_day: str, date_from: str | None, date_to: str | None) -> bool:
-    """Does "MM-DD" fall, in some year, within [date_from, date_to] (YYYY-MM-DD, open ends)?"""
+    """Does "MM-DD" fall within [date_from, date_to] (YYYY-MM-DD) by month and day?
+
+    A bound alone compares with its month and day ("from 2024-06-01": June 1 on); a
+    closed range compares within its year, across one new year, and holds every month
+    and day once it spans two calendar years or more."""
     if not date_from or not date_to:
-        return True  # an open range covers every month and day of some year
+        return month_day >= date_from[5:] if date_from else month_day <= (date_to or "")[5:]
     if int(date_to[:4]) - int(date_from[:4]) >= 2 or date_to < date_from:
         return date_to >= date_from
     low, high = date_from[5:], date_to[5:]

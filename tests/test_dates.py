@@ -96,6 +96,8 @@ def test_the_date_filter_matches_partial_dates_by_month_and_day() -> None:
     assert ArticleFilter(date_from="2024-07-01", date_to="2024-07-31").matches(july)
     assert not ArticleFilter(date_from="2024-05-01", date_to="2024-06-30").matches(july)
     assert ArticleFilter(date_from="2023-12-01", date_to="2024-07-20").matches(july)
+    assert ArticleFilter(date_from="2024-07-01").matches(july)  # a lone bound: by month and day
+    assert not ArticleFilter(date_to="2024-06-30").matches(july)
     assert not ArticleFilter(date_from="2024-01-01").matches(Metadata())  # no date at all
 
 
