@@ -15,9 +15,11 @@ beside the quote (the quote itself is never altered).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 MONTHS = [
     "january",
@@ -97,12 +99,18 @@ class DateConstraint:
         return self.phrase
 
 
-def _calendar(text: str) -> tuple[int | None, int | None, int | None] | None:
-    """(year, month, day) of a calendar phrase, each part only when written."""
+@functools.lru_cache(maxsize=1)
+def _parser() -> Any:
     from dateparser.date import DateDataParser
 
+    return DateDataParser(languages=["en"])
+
+
+@functools.lru_cache(maxsize=1024)
+def _calendar(text: str) -> tuple[int | None, int | None, int | None] | None:
+    """(year, month, day) of a calendar phrase, each part only when written."""
     text = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text.strip().rstrip("."))
-    data = DateDataParser(languages=["en"]).get_date_data(text)
+    data = _parser().get_date_data(text)
     if data.date_obj is None:
         return None
     d, period = data.date_obj, data.period
