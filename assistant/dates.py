@@ -108,8 +108,14 @@ def _parser() -> Any:
 
 @functools.lru_cache(maxsize=1024)
 def _calendar(text: str) -> tuple[int | None, int | None, int | None] | None:
-    """(year, month, day) of a calendar phrase, each part only when written."""
+    """(year, month, day) of a calendar phrase, each part only when written.
+
+    The common shapes ("July", "May 20", "20 May 2024", "2024", "2024-05-20") are read
+    directly; anything else goes to dateparser (loaded on first need: ~0.5 s)."""
     text = re.sub(r"(\d)(?:st|nd|rd|th)\b", r"\1", text.strip().rstrip("."))
+    quick = _quick_calendar(text)
+    if quick is not None:
+        return quick
     data = _parser().get_date_data(text)
     if data.date_obj is None:
         return None
@@ -118,6 +124,31 @@ def _calendar(text: str) -> tuple[int | None, int | None, int | None] | None:
     month = d.month if period in ("day", "month") else None
     day = d.day if period == "day" else None
     return year, month, day
+
+
+def _quick_calendar(text: str) -> tuple[int | None, int | None, int | None] | None:
+    iso = re.fullmatch(r"(\d{4})-(\d\d)-(\d\d)", text)
+    if iso:
+        return int(iso[1]), int(iso[2]), int(iso[3])
+    year = re.search(rf"\b{_YEAR}\b", text)
+    rest = re.sub(rf"\b{_YEAR}\b|,|\bof\b|\.", " ", text).split()
+    words = [w for w in rest if not w.isdigit()]
+    days = [int(w) for w in rest if w.isdigit()]
+    if len(words) > 1 or len(days) > 1:
+        return None
+    month = None
+    if words:
+        month = next(
+            (i for i, m in enumerate(MONTHS, 1) if m.startswith(words[0].lower()[:3])), None
+        )
+        if month is None or len(words[0]) < 3:
+            return None
+    day = days[0] if days else None
+    if day is not None and (month is None or not 1 <= day <= 31):
+        return None
+    if not (year or month):
+        return None
+    return (int(year.group()) if year else None), month, day
 
 
 def _relative(phrase: str, newest: dt.date) -> DateConstraint:
