@@ -10,7 +10,7 @@ import numpy as np
 
 from assistant import ranking
 from assistant.conversation import Interpretation, Turn, interpret, names, wants_more
-from assistant.dates import newest_date, question_dates, without_order_words
+from assistant.dates import newest_date, question_dates, relative_note, without_order_words
 from assistant.domain import Answer, Passage
 from assistant.errors import QuestionError
 from assistant.evidence import TermStats, question_terms
@@ -19,6 +19,11 @@ from assistant.retrieval import HybridRetriever
 from index.store import ChunkStore
 
 MAX_K = 50
+
+
+def _noted(interpreted: str, note: str | None) -> str:
+    """What was searched, with how a relative date ("last week") was read (issue 8)."""
+    return f"{interpreted} [{note}]" if note else interpreted
 
 
 class Assistant:
@@ -113,7 +118,7 @@ class Assistant:
                 "answer": round(spent["answer"] * 1000, 2),
                 "total": round(total * 1000, 2),
             },
-            interpreted=turn.interpreted,
+            interpreted=_noted(turn.interpreted, relative_note(question, self.newest())),
         )
 
     # --- issue 8: the two retrieval legs, date order and date-aware refusal ---

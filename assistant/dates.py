@@ -95,7 +95,7 @@ class DateConstraint:
         """A short human phrase, e.g. "last week = 2024-11-25 to 2024-12-01 (...)"."""
         if self.relative_to and (self.since or self.until or self.year):
             span = f"{self.year}" if self.year else f"{self.since or '…'} to {self.until or '…'}"
-            return f"{self.phrase} = {span} (relative to the newest article, {self.relative_to})"
+            return f"{self.phrase} = {span}, counted from the newest article ({self.relative_to})"
         return self.phrase
 
 
@@ -233,6 +233,16 @@ def question_dates(question: str, newest: dt.date | None = None) -> DateConstrai
 def without_order_words(question: str) -> str:
     """The question without "latest", "most recently", "first"...: what is left to match."""
     return _FIRST.sub(" ", _LATEST.sub(" ", question))
+
+
+def relative_note(question: str, newest: dt.date | None) -> str | None:
+    """How a date relative to now ("last week") was read, to show the user; None if none."""
+    match = _RELATIVE.search(question)
+    if not match:
+        return None
+    if newest is None:
+        return f"{match['when']}: no article has a full date to count from, so it is ignored"
+    return question_dates(question, newest).describe()
 
 
 def parse_month_day(month_day: str | None) -> tuple[int, int] | None:

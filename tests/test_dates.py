@@ -57,7 +57,9 @@ def test_questions_without_dates_have_no_constraint(question: str) -> None:
 def test_relative_question_dates_need_a_dated_article() -> None:
     assert not question_dates("What happened last week?", None)  # never the wall clock
     described = question_dates("What happened last week?", NEWEST).describe()
-    assert "2024-11-25" in described and "newest article, 2024-12-02" in described
+    assert described == (
+        "last week = 2024-11-25 to 2024-12-01, counted from the newest article (2024-12-02)"
+    )
 
 
 def test_a_month_and_day_match_a_partial_date_but_a_year_does_not() -> None:
@@ -120,3 +122,23 @@ def test_relative_words_in_quotes_resolve_against_the_article_date(
     sentence: str, date: str | None, month_day: str | None, shown: str | None
 ) -> None:
     assert resolve_relative(sentence, date, month_day) == shown
+
+
+def test_a_relative_question_date_says_how_it_was_read(corpus: Path, model: Any) -> None:
+    from assistant.factory import assistant_for
+    from tests.conftest import build_index
+
+    seeds = build_index(corpus.parent / "data-a", corpus, model)
+    plain = assistant_for(seeds[1], seeds[0]).ask("What did Lavrov discuss last week?")
+    assert plain.interpreted.endswith(
+        "[last week: no article has a full date to count from, so it is ignored]"
+    )
+    (corpus / "004_7ab0bfe6b2100d46.meta.json").write_text(
+        '{"date": "2024-04-10"}', encoding="utf-8"
+    )
+    dated = build_index(corpus.parent / "data-b", corpus, model)
+    answer = assistant_for(dated[1], dated[0]).ask("What did Lavrov discuss this year?")
+    assert answer.interpreted.endswith(
+        "[this year = 2024, counted from the newest article (2024-04-10)]"
+    )
+    assert answer.citations and answer.citations[0].date == "2024-04-10"
