@@ -116,3 +116,32 @@ def test_the_regression_set_has_the_promised_dialogues() -> None:
     assert sum(is_followup(t.question) for t in followups) >= len(followups) - 2
     dev = {i.conversation for i in load_qa(ROOT / "eval" / "dev.jsonl") if i.conversation}
     assert dev and not dev & set(dialogues)
+
+
+def test_newsqa_eval_asks_dialogues_in_order_and_reports_their_figures(tmp_path: Path) -> None:
+    from tests.test_eval_cli import newsqa
+
+    qa = tmp_path / "dialogues.jsonl"
+    july, may = "002_72a2f02afa1bcb5f.txt", "001_5743e1e719554255.txt"
+    rows = [
+        {**GOOD, "id": "c1", "conversation": "c", "doc": july, "answers": ["Jakarta"],
+         "question": "Where did Lavrov and Wang Yi meet in July?",
+         "evidence": "Lavrov and Wang met in Jakarta"},
+        {**GOOD, "id": "c2", "conversation": "c", "turn": 2, "doc": may, "answers": ["Astana"],
+         "question": "And in May?", "evidence": "Chinese counterpart Wang Yi in Astana"},
+        {"id": "c3", "conversation": "c", "turn": 3, "question": "And in March?", **NONE},
+        {**GOOD, "id": "s1", "question": "Who invited Wang Yi to Moscow?", "answers": ["Shoigu"],
+         "doc": "000_a9c536138ddd3905.txt", "evidence": "Security Council Secretary Sergey Shoigu"},
+    ]  # fmt: skip
+    write(qa, *rows)
+    out_json = tmp_path / "out.json"
+    argv = ("eval", "--corpus", str(ROOT / "seeds"), "--qa", str(qa), "--json", str(out_json))
+    code, out, err = newsqa(*argv, data_dir=tmp_path / "user")
+    assert code == 0, err
+    assert "1 dialogues (3 turns, 1 unanswerable follow-ups)" in out
+    assert "conversation.followup_accuracy" in out
+    data = json.loads(out_json.read_text(encoding="utf-8"))
+    assert data["questions"] == 1 and data["answer"]["accuracy"] == 1.0
+    assert data["conversation"]["first_accuracy"] == 1.0
+    assert data["conversation"]["followup_accuracy"] == 1.0  # "And in May?" -> Astana
+    assert data["conversation"]["followup_refused"] == 1.0  # "And in March?" refused
