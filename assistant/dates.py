@@ -7,9 +7,7 @@ recent(ly)", "first". ``question_dates`` reads that into a ``DateConstraint``;
 partial date whose year is unknown). Dates relative to now ("last week", "this year")
 are resolved against the newest article date in the index, never the wall clock.
 
-``resolve_relative`` turns "today", "yesterday", "on Monday", "this week" in a quoted
-sentence into the calendar date they stand for, from the article's date, for display
-beside the quote (the quote itself is never altered).
+``assistant/datewords.py`` resolves "today", "on Monday" in quoted sentences.
 """
 
 from __future__ import annotations
@@ -21,21 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+MONTHS = (  # noqa: SIM905
+    "january february march april may june july august september october november december"
+).split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()  # noqa: SIM905
 _MONTH = (
     r"(?:"
     + "|".join(m.capitalize() for m in MONTHS)
@@ -306,47 +293,3 @@ def newest_date(dates: Sequence[str | None]) -> dt.date | None:
     """The newest full date among ``dates`` (YYYY-MM-DD or None)."""
     full = [dt.date.fromisoformat(d) for d in dates if d]
     return max(full) if full else None
-
-
-_SAID = re.compile(
-    r"\b(?P<word>today|yesterday|tomorrow|this week|last week|"
-    r"(?:on |last |this )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))\b",
-    re.IGNORECASE,
-)
-
-
-def _show(day: dt.date, year: bool) -> str:
-    return f"{day.day} {MONTHS[day.month - 1].capitalize()}" + (f" {day.year}" if year else "")
-
-
-def resolve_relative(
-    sentence: str, article_date: str | None, month_day: str | None = None
-) -> str | None:
-    """ "today = 2 December 2024", "Monday = 2 December 2024" or, with a partial date,
-    "today = December 2": the calendar date a relative word in ``sentence`` stands for.
-
-    Weekdays and weeks need the year (which weekday a date is depends on it); with a
-    partial date only today/yesterday/tomorrow resolve. None when nothing resolves.
-    """
-    full = dt.date.fromisoformat(article_date) if article_date else None
-    md = parse_month_day(month_day)
-    for m in _SAID.finditer(sentence):
-        word = m["word"]
-        key = word.lower().split()[-1]
-        shift = {"today": 0, "yesterday": -1, "tomorrow": 1}.get(key)
-        if full is not None:
-            if shift is not None:
-                return f"{word} = {_show(full + dt.timedelta(days=shift), True)}"
-            if key == "week":
-                start = full - dt.timedelta(days=full.weekday() + (7 if "last" in word else 0))
-                return f"{word} = week of {_show(start, True)}"
-            back = (full.weekday() - WEEKDAYS.index(key)) % 7
-            back += 7 if word.lower().startswith("last ") and back == 0 else 0
-            day = full - dt.timedelta(days=back)
-            return f"{word.split()[-1]} = {_show(day, True)}"
-        if md is not None and shift is not None:
-            month, day_of = md
-            day_n = day_of + shift
-            if 1 <= day_n <= 28:
-                return f"{word} = {MONTHS[month - 1].capitalize()} {day_n}"
-    return None

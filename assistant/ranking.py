@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
-from assistant.dates import DateConstraint, date_match, mentions, resolve_relative, sort_key
+from assistant.dates import DateConstraint, date_match, mentions, sort_key
+from assistant.datewords import resolve_relative
 from assistant.domain import Citation, Passage
 
 LITERAL_WEIGHT = 0.4  # of the user's own words, against the interpreted follow-up
