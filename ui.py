@@ -364,7 +364,10 @@ class Handlers:
 
         with self.lock:
             records = self.assistant.store.articles().values()
-        rows = [[r.id, r.meta.title, r.meta.date, r.meta.source, r.chunks] for r in records]
+        rows = [
+            [r.id, r.meta.title, r.meta.date, r.meta.dateline, r.meta.source, r.chunks]
+            for r in records
+        ]
         dates, partial = dates_of(records), partial_dates_of(records)
         return (
             [[cell or "" for cell in row] for row in rows],
@@ -478,7 +481,7 @@ def _library_tab(h: Handlers, settings: Settings, follow: list[Any]) -> list[Any
     import gradio as gr
 
     table = gr.Dataframe(
-        headers=["File", "Title", "Date", "Source", "Chunks"],
+        headers=["File", "Title", "Date", "Dateline", "Source", "Chunks"],
         label="Indexed articles",
         interactive=False,
         elem_id="newsqa-library",

@@ -50,8 +50,10 @@ def test_the_date_filter_works_on_month_and_day(server: dict[str, Any]) -> None:
         ArticleFilter(frozenset(), "2024-07-01", "2024-07-31"),
     )
     assert {p.article for p in answer.passages} == {"002_72a2f02afa1bcb5f.txt"}
-    note = h.library()[-1]
+    table, *_, note = h.library()
     assert "3 with only a month and day" in note
+    row = next(r for r in table if r[0] == "002_72a2f02afa1bcb5f.txt")
+    assert row[2:4] == ["", "MOSCOW, July 13"]  # no full date; the dateline as written
 
 
 def test_the_dates_note_says_when_no_article_has_a_date() -> None:
