@@ -160,7 +160,7 @@ def _carried(question: str, context: Sequence[Turn], depth: int, words: bool = T
         recent.append(context[0])
     have = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
     carried: list[str] = []
-    if re.search(r"\bthere\b", question, re.IGNORECASE) and context[-1].answer:
+    if words and re.search(r"\bthere\b", question, re.IGNORECASE) and context[-1].answer:
         carried += [p for p in _PLACE.findall(context[-1].answer)[:1]]
     for turn in recent:
         carried += names(turn.question)
