@@ -29,10 +29,15 @@ def _parser() -> argparse.ArgumentParser:
         "-k", type=int, default=None, metavar="N", help="passages to retrieve (default 5)"
     )
     ask.add_argument(
-        "--batch", metavar="FILE", help="JSON Lines or plain lines of questions; - for stdin"
+        "--batch",
+        metavar="FILE",
+        help='JSON Lines or plain lines of questions; - for stdin; "conversation": id '
+        "groups lines into one conversation",
     )
-    chat = sub.add_parser("chat", help="ask questions in a terminal session")
+    _filter_arguments(ask)
+    chat = sub.add_parser("chat", help="ask questions in a terminal session (keeps context)")
     chat.add_argument("-k", type=int, default=None, metavar="N")
+    _filter_arguments(chat)
     ingest = sub.add_parser("ingest", help="index a folder of .txt, .md and .html articles")
     ingest.add_argument(
         "dir", nargs="?", type=Path, help="default: the folder indexed last, else seeds/"
@@ -45,6 +50,37 @@ def _parser() -> argparse.ArgumentParser:
 
     add_arguments(sub.add_parser("eval", help="run the Q&A regression set and its gate"))
     return parser
+
+
+def _filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The UI's filters: sources and a date range (partial dates match by month and day)."""
+    parser.add_argument(
+        "--source", action="append", default=[], metavar="NAME", help="only this source (repeat)"
+    )
+    parser.add_argument("--since", metavar="YYYY-MM-DD", help="only articles from this date on")
+    parser.add_argument("--until", metavar="YYYY-MM-DD", help="only articles up to this date")
+
+
+def _allowed(args: argparse.Namespace, store: Any) -> set[str] | None:
+    """The ids the filters let through; None without filters; an error when none passes."""
+    import datetime as dt
+
+    from index.library import ArticleFilter
+
+    bounds = []
+    for option in ("since", "until"):
+        value = (getattr(args, option, None) or "").strip()
+        try:
+            bounds.append(dt.date.fromisoformat(value).isoformat() if value else None)
+        except ValueError as exc:
+            raise NewsqaError(f"--{option} must look like 2024-05-31, not {value!r}") from exc
+    flt = ArticleFilter(frozenset(getattr(args, "source", None) or ()), bounds[0], bounds[1])
+    if not flt.active:
+        return None
+    allowed = flt.select(store.articles())
+    if not allowed:
+        raise NewsqaError("no article matches the source and date filters")
+    return allowed
 
 
 def _open_index(settings: Settings) -> Any:
@@ -81,9 +117,14 @@ def _quote(c: Any, styled: bool) -> str:
 
 
 def format_answer(answer: Any, styled: bool = False) -> str:
-    """The short answer (when there is one), the answer with its markers and confidence,
-    then the numbered sources (or, for a refusal, the closest passages)."""
-    lines = [f"Answer: {_bold(answer.short, styled)}"] if answer.short else []
+    """What was searched (for a follow-up), the short answer (when there is one), the answer
+    with its markers and confidence, then the numbered sources (or, for a refusal, the
+    closest passages)."""
+    lines = []
+    if answer.interpreted and answer.interpreted != answer.question:
+        lines.append(f"Searched for: {answer.interpreted}")
+    if answer.short:
+        lines.append(f"Answer: {_bold(answer.short, styled)}")
     lines += [answer.text, f"(confidence {answer.confidence:.2f})", ""]
     if answer.refused:
         lines.append("Closest passages:")
@@ -93,13 +134,19 @@ def format_answer(answer: Any, styled: bool = False) -> str:
         return "\n".join(lines)
     lines.append("Sources:")
     for c in answer.citations:
-        head = " — ".join(x for x in (c.title or c.article, c.source, c.date) if x)
+        head = " — ".join(x for x in (c.title or c.article, c.source, c.date or c.dateline) if x)
         lines.append(f"  [{c.n}] {head} — {c.article} [{c.start}:{c.end}]")
-        lines.append(f"      “{_quote(c, styled)}”")
+        resolved = f" ({c.resolved})" if c.resolved else ""
+        lines.append(f"      “{_quote(c, styled)}”{resolved}")
     return "\n".join(lines)
 
 
-def _batch_questions(stream: TextIO) -> Iterator[str]:
+def _cited(answer: Any) -> tuple[str, ...]:
+    return tuple(c.article for c in answer.citations)
+
+
+def _batch_lines(stream: TextIO) -> Iterator[tuple[str, str | None]]:
+    """(question, conversation id or None) per non-blank line."""
     for line in stream:
         line = line.strip()
         if not line:
@@ -110,23 +157,32 @@ def _batch_questions(stream: TextIO) -> Iterator[str]:
             except json.JSONDecodeError:
                 record = None
             if isinstance(record, dict) and isinstance(record.get("question"), str):
-                yield record["question"]
+                conversation = record.get("conversation")
+                yield record["question"], conversation if isinstance(conversation, str) else None
                 continue
-        yield line
+        yield line, None
 
 
-def _run_batch(assistant: Any, source: str, k: int | None) -> int:
+def _run_batch(assistant: Any, source: str, k: int | None, allowed: set[str] | None) -> int:
+    """One answer per line; lines sharing a "conversation" id are asked with their history."""
+    from assistant.conversation import Turn
     from assistant.serialization import answer_to_dict
 
     if source != "-" and not Path(source).is_file():
         raise NewsqaError(f"--batch: no such file: {source}")
     stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    histories: dict[str, list[Turn]] = {}
     with stream:
-        for question in _batch_questions(stream):
+        for question, conversation in _batch_lines(stream):
+            history = histories.setdefault(conversation, []) if conversation else []
             try:
-                record = answer_to_dict(assistant.ask(question, k=k))
+                answer = assistant.ask(question, k=k, articles=allowed, history=list(history))
+                record = answer_to_dict(answer)
+                history.append(Turn(answer.question, answer.text, _cited(answer)))
             except NewsqaError as exc:
                 record = {"question": question, "error": str(exc)}
+            if conversation is not None:
+                record["conversation"] = conversation
             print(json.dumps(record, ensure_ascii=False), flush=True)
     return 0
 
@@ -135,13 +191,15 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch is not None:
         if args.question is not None:
             raise NewsqaError("give either a question or --batch FILE, not both")
-        return _run_batch(_assistant(settings), args.batch, args.k)
+        assistant = _assistant(settings)
+        return _run_batch(assistant, args.batch, args.k, _allowed(args, assistant.store))
     if args.question is None:
         raise NewsqaError('ask needs a question, e.g. newsqa ask "Where did Lavrov meet Wang Yi?"')
     from assistant.assistant import Assistant
 
     Assistant.check_question(args.question, settings.max_question_chars)
-    answer = _assistant(settings).ask(args.question, k=args.k)
+    assistant = _assistant(settings)
+    answer = assistant.ask(args.question, k=args.k, articles=_allowed(args, assistant.store))
     if args.json:
         from assistant.serialization import answer_to_dict
 
@@ -152,20 +210,37 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    """A conversation: follow-ups use the earlier turns; /new starts afresh; Ctrl-D quits."""
+    from assistant.conversation import Turn
+
     assistant = _assistant(settings)
-    print("Ask about the articles. An empty line or Ctrl-D quits.", file=sys.stderr)
+    allowed = _allowed(args, assistant.store)
+    history: list[Turn] = []
+    print(
+        "Ask about the articles; follow-up questions use the conversation. "
+        "/new starts a new conversation; Ctrl-D (or /quit) quits.",
+        file=sys.stderr,
+    )
     while True:
         try:
-            question = input("? ")
+            question = input("? ").strip()
         except EOFError:
             return 0
-        if not question.strip() or question.strip().lower() in {"quit", "exit"}:
+        if not question:
+            continue
+        if question.lower() in {"/quit", "/exit", "quit", "exit"}:
             return 0
+        if question.lower() == "/new":
+            history = []
+            print("(new conversation)", file=sys.stderr)
+            continue
         try:
-            answer = assistant.ask(question, k=args.k)
-            print(format_answer(answer, styled=sys.stdout.isatty()) + "\n")
+            answer = assistant.ask(question, k=args.k, articles=allowed, history=history)
         except NewsqaError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
+            continue
+        history.append(Turn(answer.question, answer.text, _cited(answer)))
+        print(format_answer(answer, styled=sys.stdout.isatty()) + "\n")
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.conversation import Turn
 from assistant.domain import Answer, Passage
 from assistant.serialization import answer_to_dict
 from index.errors import ArticleError, NewsqaError
@@ -121,6 +122,13 @@ def _excerpt(p: Passage, limit: int = 220) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
+def searched_for(answer: Answer) -> str:
+    """ "Searched for: ..." when a follow-up was searched for as interpreted (issue 8)."""
+    if not answer.interpreted or answer.interpreted == answer.question:
+        return ""
+    return f"<p class='newsqa-meta newsqa-searched'>Searched for: {_esc(answer.interpreted)}</p>"
+
+
 def answer_markdown(answer: Answer, turn: int, parts: int | None = None) -> str:
     """The answer's first ``parts`` sentences, each ending in its clickable ``[n]`` marker."""
     if answer.refused:
@@ -130,10 +138,12 @@ def answer_markdown(answer: Answer, turn: int, parts: int | None = None) -> str:
             for i, p in enumerate(answer.passages[:3])
         )
         closest = f"<p><b>Closest passages</b> (not citations):</p><ul>{items}</ul>"
-        return f"<div class='newsqa-refusal'><p><b>{html.escape(answer.text)}</b></p>" + (
-            f"{closest}</div>" if items else "</div>"
+        return (
+            searched_for(answer)
+            + f"<div class='newsqa-refusal'><p><b>{html.escape(answer.text)}</b></p>"
+            + (f"{closest}</div>" if items else "</div>")
         )
-    shown = []
+    shown = [searched_for(answer)] if searched_for(answer) else []
     for sentence, c in zip(answer.sentences()[:parts], answer.citations, strict=False):
         text = _esc(sentence.removesuffix(f"[{c.n}]").rstrip())
         shown.append(
@@ -143,14 +153,21 @@ def answer_markdown(answer: Answer, turn: int, parts: int | None = None) -> str:
     return " ".join(shown)
 
 
+def _resolved(c: Any) -> str:
+    """ "(today = December 2)" beside a quote whose relative date was resolved (issue 8)."""
+    if not c.resolved:
+        return ""
+    return f"<span class='newsqa-meta newsqa-resolved'>({html.escape(c.resolved)})</span> "
+
+
 def sources_html(answer: Answer, turn: int) -> str:
     """Source cards: one per citation, or the closest passages of a refusal, unnumbered."""
     if not answer.refused:
         return "<h3>Sources</h3>" + "".join(
             f"<div class='newsqa-open newsqa-card newsqa-t{turn} newsqa-c{c.n}'>"
             f"<span class='newsqa-label'>[{c.n}]</span> "
-            f"{_origin(c.title, c.article, c.source, c.date)}"
-            f"<blockquote>{html.escape(c.quote)}</blockquote>"
+            f"{_origin(c.title, c.article, c.source, c.date or c.dateline)}"
+            f"<blockquote>{html.escape(c.quote)}</blockquote>{_resolved(c)}"
             f"<span class='newsqa-meta'>relevance {c.score:.2f}</span></div>"
             for c in answer.citations
         )
@@ -159,7 +176,7 @@ def sources_html(answer: Answer, turn: int) -> str:
         "answer the question; these passages came closest.</p>"
     ) + "".join(
         f"<div class='newsqa-open newsqa-card newsqa-closest newsqa-t{turn} newsqa-p{i}'>"
-        f"{_origin(p.title, p.article, p.source, p.date)}"
+        f"{_origin(p.title, p.article, p.source, p.date or p.dateline)}"
         f"<blockquote>{html.escape(_excerpt(p))}</blockquote>"
         f"<span class='newsqa-meta'>relevance {p.score:.2f}</span></div>"
         for i, p in enumerate(answer.passages)
@@ -224,6 +241,28 @@ def parse_filter(sources: Sequence[str] | None, date_from: str, date_to: str) ->
     return ArticleFilter(frozenset(sources or ()), dates[0], dates[1])
 
 
+def dates_note(records: Sequence[Any], dates: Sequence[str], partial: Sequence[str]) -> str:
+    """What the date filter can go by: full dates, month-day dates of unknown year, or none."""
+    total = len(records)
+    full = sum(1 for r in records if r.meta.date)
+    by_day = sum(1 for r in records if r.meta.month_day and not r.meta.date)
+    if not full and not by_day:
+        return (
+            f"<span class='newsqa-meta'>No article states a date ({total} articles): a date "
+            "range would leave every article out. Sidecar NAME.meta.json files can set dates."
+            "</span>"
+        )
+    parts = []
+    if full:
+        parts.append(f"{full} with a full date, from {dates[0]} to {dates[-1]}")
+    if by_day:
+        parts.append(f"{by_day} with only a month and day (year unknown; matched by month and day)")
+    return (
+        f"<span class='newsqa-meta'>Of {total} articles: {'; '.join(parts)}. "
+        "A date range leaves out the others.</span>"
+    )
+
+
 def _user_error(exc: Exception) -> Exception:
     import gradio as gr
 
@@ -242,20 +281,32 @@ class Handlers:
     def corpus_dir(self) -> Path:
         return self.assistant.store.corpus_dir or Path(self.settings.corpus_dir)
 
-    def ask(self, question: str, k: int | None = None, flt: ArticleFilter | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        flt: ArticleFilter | None = None,
+        history: Sequence[Turn | str] = (),
+    ) -> Answer:
         a = self.assistant
         with self.lock:
             if flt is None or not flt.active:
-                return a.ask(question, k=k)
+                return a.ask(question, k=k, history=history)
             allowed = flt.select(a.store.articles())
             if not allowed:
                 raise NewsqaError("no article matches the source and date filters")
-            return a.ask(question, k=k, articles=allowed)
+            return a.ask(question, k=k, articles=allowed, history=history)
 
-    def ask_api(self, question: str) -> dict[str, Any]:
-        """Answer a question from the indexed articles: the JSON of `newsqa ask --json`."""
+    def ask_api(self, question: str, history: list[str] | None = None) -> dict[str, Any]:
+        """Answer a question from the indexed articles: the JSON of `newsqa ask --json`.
+
+        ``history``: the conversation's earlier questions, oldest first (optional)."""
         try:
-            return answer_to_dict(self.ask(question))
+            if history is not None and not (
+                isinstance(history, list) and all(isinstance(q, str) for q in history)
+            ):
+                raise NewsqaError("history must be a list of earlier questions (strings)")
+            return answer_to_dict(self.ask(question, history=history or ()))
         except NewsqaError as exc:
             raise _user_error(exc) from exc
 
@@ -273,7 +324,11 @@ class Handlers:
         import gradio as gr
 
         try:
-            answer = self.ask(question or "", int(k), parse_filter(sources, date_from, date_to))
+            flt = parse_filter(sources, date_from, date_to)
+            earlier = [
+                Turn(a.question, a.text, tuple(c.article for c in a.citations)) for a in answers
+            ]
+            answer = self.ask(question or "", int(k), flt, earlier)
         except NewsqaError as exc:
             raise _user_error(exc) from exc
         turn, answers = len(answers), [*answers, answer]
@@ -305,19 +360,20 @@ class Handlers:
         """The library table and every choice that depends on what is indexed."""
         import gradio as gr
 
-        from index.library import dates_of, sources_of
+        from index.library import dates_of, partial_dates_of, sources_of
 
         with self.lock:
             records = self.assistant.store.articles().values()
-        rows = [[r.id, r.meta.title, r.meta.date, r.meta.source, r.chunks] for r in records]
-        dates = dates_of(records)
-        span = f", from {dates[0]} to {dates[-1]}" if dates else ""
+        rows = [
+            [r.id, r.meta.title, r.meta.date, r.meta.dateline, r.meta.source, r.chunks]
+            for r in records
+        ]
+        dates, partial = dates_of(records), partial_dates_of(records)
         return (
             [[cell or "" for cell in row] for row in rows],
             gr.Dropdown(choices=[r.id for r in records], value=None),
             gr.Dropdown(choices=sources_of(records)),
-            f"<span class='newsqa-meta'>{len(dates)} of {len(rows)} articles state a date"
-            f"{span}; a date range leaves out the others.</span>",
+            dates_note(records, dates, partial),
         )
 
     def upload(self, files: list[str] | None, progress: Any) -> tuple[Any, ...]:
@@ -425,7 +481,7 @@ def _library_tab(h: Handlers, settings: Settings, follow: list[Any]) -> list[Any
     import gradio as gr
 
     table = gr.Dataframe(
-        headers=["File", "Title", "Date", "Source", "Chunks"],
+        headers=["File", "Title", "Date", "Dateline", "Source", "Chunks"],
         label="Indexed articles",
         interactive=False,
         elem_id="newsqa-library",

@@ -1,13 +1,18 @@
-"""The assistant: a question in, a cited ``Answer`` out."""
+"""The assistant: a question (and the conversation so far) in, a cited ``Answer`` out."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from assistant.domain import Answer
+from assistant import ranking
+from assistant.conversation import Interpretation, Turn, interpret, names, wants_more
+from assistant.dates import newest_date, question_dates, relative_note, without_order_words
+from assistant.domain import Answer, Passage
 from assistant.errors import QuestionError
-from assistant.extractive import ExtractiveAnswerer
+from assistant.evidence import question_terms
+from assistant.extractive import NOT_FOUND, Draft, ExtractiveAnswerer
 from assistant.question import Question, analyse
 from assistant.retrieval import HybridRetriever, Scope
 from index.store import ChunkStore
@@ -15,9 +20,15 @@ from index.store import ChunkStore
 MAX_K = 50
 
 
+def _noted(interpreted: str, note: str | None) -> str:
+    """What was searched, with how a relative date ("last week") was read."""
+    return f"{interpreted} [{note}]" if note else interpreted
+
+
 class Assistant:
-    """Analyses the question once, retrieves passages, then answers from them; every
-    collaborator is injected."""
+    """Interprets the question in its conversation, analyses it once, retrieves passages
+    (two legs for a follow-up: as asked and as interpreted), orders them by the question's
+    dates, then answers from them; every collaborator is injected."""
 
     def __init__(
         self,
@@ -32,6 +43,7 @@ class Assistant:
         self.answerer = answerer
         self.top_k = top_k
         self.max_question_chars = max_question_chars
+        self._newest: tuple[int, dt.date | None] | None = None
 
     @staticmethod
     def check_question(question: str, max_chars: int) -> str:
@@ -45,6 +57,13 @@ class Assistant:
             )
         return question
 
+    def newest(self) -> dt.date | None:
+        """The newest full article date in the index: what "last week" is relative to."""
+        if self._newest is None or self._newest[0] != self.store.version:
+            dates = [r.meta.date for r in self.store.articles().values()]
+            self._newest = (self.store.version, newest_date(dates))
+        return self._newest[1]
+
     def analyse(self, question: str) -> Question:
         return analyse(self.check_question(question, self.max_question_chars), self.store.model)
 
@@ -53,28 +72,87 @@ class Assistant:
         question: str,
         k: int | None = None,
         articles: Collection[str] | None = None,
+        history: Sequence[Turn | str] = (),
         scope: Scope | None = None,
     ) -> Answer:
-        """Answer from the index, or only from ``articles`` (ids) / within ``scope``."""
-        began = time.perf_counter()
-        q = self.analyse(question)
+        """Answer from the index, only from ``articles`` (ids) / within ``scope`` when given.
+
+        ``history``: the conversation's earlier questions (or ``Turn``s), oldest first; a
+        follow-up is searched for both as asked and as interpreted (``Answer.interpreted``).
+        """
+        question = self.check_question(question, self.max_question_chars)
         k = max(1, min(k or self.top_k, MAX_K))
-        scope = scope or Scope.of(articles)
-        passages = self.retriever.retrieve(q, k, scope)
-        retrieved = time.perf_counter()
-        draft = self.answerer.answer(q, passages, self.store.lexical)
-        done = time.perf_counter()
+        began = time.perf_counter()
+        turn = interpret(question, history)
+        said = [t.answer for t in history if isinstance(t, Turn)] if wants_more(question) else []
+        base = scope or Scope.of(articles)
+        scopes = [base]
+        if turn.story:  # a follow-up that refers back is answered from that story first
+            story = set(turn.story)
+            if base.include is not None:
+                story &= base.include
+            scopes.insert(0, Scope(frozenset(story), base.exclude))
+        spent = {"retrieve": 0.0, "answer": 0.0}
+        for where in scopes:
+            t0 = time.perf_counter()
+            passages, asked = self._search(turn, k, where, said)
+            t1 = time.perf_counter()
+            draft = self._draft(turn, asked, passages)
+            spent["retrieve"] += t1 - t0
+            spent["answer"] += time.perf_counter() - t1
+            if not draft.refused:
+                break
         return Answer(
-            question=q.text,
+            question=question,
             text=draft.text,
             refused=draft.refused,
-            citations=draft.citations,
+            citations=ranking.with_resolved(draft.citations),
             passages=tuple(passages),
             timings_ms={
-                "retrieve": round((retrieved - began) * 1000, 2),
-                "answer": round((done - retrieved) * 1000, 2),
-                "total": round((done - began) * 1000, 2),
+                "retrieve": round(spent["retrieve"] * 1000, 2),
+                "answer": round(spent["answer"] * 1000, 2),
+                "total": round((time.perf_counter() - began) * 1000, 2),
             },
+            interpreted=_noted(turn.interpreted, relative_note(question, self.newest())),
             confidence=draft.confidence,
             short=draft.short,
         )
+
+    def _questions(self, turn: Interpretation) -> tuple[list[Question], Question]:
+        """The question analysed once per distinct text: the retrieval legs (as asked, and
+        as interpreted for a follow-up) and what the answerer reads."""
+        texts = [turn.question, turn.interpreted] if turn.followup else [turn.question]
+        distinct = list(dict.fromkeys([*texts, turn.answering]))
+        vectors = dict(zip(distinct, self.store.model.embed(distinct), strict=True))
+        model = self.store.model
+        legs = [analyse(turn.question, model, t, vectors[t]) for t in texts]
+        answering = analyse(turn.answering, model, turn.answering, vectors[turn.answering])
+        return legs, answering
+
+    def _search(
+        self, turn: Interpretation, k: int, scope: Scope, said: Sequence[str] = ()
+    ) -> tuple[list[Passage], Question]:
+        """Passages for the question as asked and, for a follow-up, as interpreted (fused),
+        ordered by the question's dates; sentences already quoted (``said``) left out."""
+        constraint = question_dates(turn.interpreted, self.newest())
+        wide = max(k, ranking.CANDIDATES) if constraint else k
+        legs, answering = self._questions(turn)
+        found = [self.retriever.retrieve(q, wide, scope) for q in legs]
+        passages = ranking.fuse_legs(found[0], found[1]) if turn.followup else found[0]
+        passages = ranking.within(passages, question_dates(turn.question, self.newest()))
+        passages = ranking.by_date(passages, constraint)[:k]
+        if said:
+            passages = ranking.without_quoted(passages, said)
+        return passages, answering
+
+    def _draft(self, turn: Interpretation, asked: Question, passages: list[Passage]) -> Draft:
+        """The answerer's draft, refused when no quote answers for the question's own date."""
+        draft = self.answerer.answer(asked, passages, self.store.lexical)
+        own_dates = question_dates(turn.question, self.newest())
+        if draft.refused and not question_terms(without_order_words(turn.answering)):
+            lead = ranking.lead_citation(passages, own_dates)  # "What happened most recently?"
+            if lead is not None:
+                return Draft(f"{lead.quote} [1]", False, (lead,), draft.confidence)
+        if not ranking.dates_supported(draft.citations, own_dates, names(turn.answering)):
+            return Draft(NOT_FOUND, True, (), draft.confidence)
+        return draft

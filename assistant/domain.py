@@ -23,7 +23,8 @@ class Passage:
     title: str | None = None
     date: str | None = None
     source: str | None = None
-    dateline: str | None = None
+    dateline: str | None = None  # as written, e.g. "MOSCOW, July 13"
+    month_day: str | None = None  # "MM-DD" of the date, also when the year is unknown
     chunk_index: int = 0
     rank: int = 0
     cosine: float = 0.0  # of the chunk to the question
@@ -48,6 +49,8 @@ class Citation:
     score: float
     focus: Span | None = None  # the short answer inside the quote, as article offsets
     dateline: str | None = None
+    month_day: str | None = None
+    resolved: str | None = None  # "today = December 2": a relative date in the quote, resolved
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     confidence: float = 0.0  # estimated probability that the answer is right
     short: str | None = None  # the answer phrase: article[focus] of the first citation
+    interpreted: str = ""  # what was searched: the question, or a follow-up spelled out
 
     def sentences(self) -> list[str]:
         """The answer one cited sentence at a time (for streaming)."""

@@ -142,6 +142,7 @@ class ExtractiveAnswerer:
                 score=round(float(p), 4),
                 focus=focus if n == 1 else None,
                 dateline=c.passage.dateline,
+                month_day=c.passage.month_day,
             )
             for n, (c, p) in enumerate(chosen, start=1)
         )

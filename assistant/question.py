@@ -27,7 +27,13 @@ class Question:
     vector: np.ndarray = field(compare=False, repr=False)
 
 
-def analyse(text: str, model: MiniLMEmbedding, search: str | None = None) -> Question:
+def analyse(
+    text: str,
+    model: MiniLMEmbedding,
+    search: str | None = None,
+    vector: np.ndarray | None = None,
+) -> Question:
+    """``vector``: the embedding of ``search``, when already computed."""
     search = search or text
     return Question(
         text=text,
@@ -36,5 +42,5 @@ def analyse(text: str, model: MiniLMEmbedding, search: str | None = None) -> Que
         query_terms=tuple(terms(search)),
         entities=frozenset(question_entities(text)),
         kind=answer_type(text),
-        vector=model.embed([search])[0],
+        vector=model.embed([search])[0] if vector is None else vector,
     )

@@ -16,6 +16,7 @@ import numpy as np
 
 from assistant.domain import Passage
 from assistant.question import Question
+from index.metadata import Metadata
 from index.store import ChunkStore, StoredChunk
 
 BM25_WEIGHT = 0.3
@@ -92,6 +93,7 @@ def passage_of(item: StoredChunk, score: float, cosine: float, bm25: float, rank
         date=meta.get("date"),
         source=meta.get("source"),
         dateline=meta.get("dateline"),
+        month_day=Metadata(date=meta.get("date"), dateline=meta.get("dateline")).month_day,
         chunk_index=int(meta.get("index", 0)),
         rank=rank,
         cosine=round(cosine, 4),

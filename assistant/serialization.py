@@ -10,6 +10,7 @@ from assistant.domain import Answer
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
+        "interpreted": answer.interpreted or answer.question,
         "answer": answer.text,
         "refused": answer.refused,
         "citations": [
@@ -18,13 +19,15 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 "article": c.article,
                 "title": c.title,
                 "date": c.date,
+                "dateline": c.dateline,
+                "month_day": c.month_day,
+                "resolved": c.resolved,
                 "source": c.source,
                 "start": c.start,
                 "end": c.end,
                 "quote": c.quote,
                 "score": c.score,
                 "focus": list(c.focus) if c.focus else None,
-                "dateline": c.dateline,
             }
             for c in answer.citations
         ],
@@ -38,6 +41,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 "title": p.title,
                 "date": p.date,
                 "dateline": p.dateline,
+                "month_day": p.month_day,
             }
             for p in answer.passages
         ],

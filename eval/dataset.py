@@ -4,15 +4,17 @@ One object per line; blank lines are skipped and fields beyond these are ignored
 
     {"id": str, "question": str, "answers": [str, ...], "doc": str|null, "evidence": str|null}
 
-Two optional fields of eval/qa.jsonl are read when present: ``kind`` (single, paraphrase,
-multi, unanswerable) and, for multi questions, ``also``: [{"doc": str, "evidence": str}, ...].
+Optional fields read when present: ``kind`` (single, paraphrase, multi, unanswerable);
+for multi questions ``also``: [{"doc": str, "evidence": str}, ...]; and for dialogues
+``conversation`` (an id: lines sharing it are one conversation, asked in file order with
+their history) with ``turn`` (1, 2, 3... in file order; checked when given).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -40,6 +42,8 @@ class QAItem:
     kind: str
     also: tuple[Support, ...] = ()
     line: int = 0
+    conversation: str | None = None
+    turn: int = 0  # 1-based place in its conversation; 0 for a question that stands alone
 
     @property
     def answerable(self) -> bool:
@@ -87,6 +91,18 @@ def _kind(raw: dict[str, Any], answers: tuple[str, ...], fail: Fail) -> str:
     return value
 
 
+def _conversation(raw: dict[str, Any], fail: Fail) -> tuple[str | None, int | None]:
+    conversation, turn = raw.get("conversation"), raw.get("turn")
+    if conversation is not None and (not isinstance(conversation, str) or not conversation.strip()):
+        fail("conversation", "must be a non-empty string (an id shared by the dialogue's lines)")
+    if turn is not None:
+        if conversation is None:
+            fail("turn", 'needs a "conversation" id')
+        if not isinstance(turn, int) or isinstance(turn, bool) or turn < 1:
+            fail("turn", "must be a whole number from 1")
+    return conversation, turn
+
+
 def parse_item(raw: Any, path: Path, line: int) -> QAItem:
     """One Q&A object; ``QAFormatError`` names the file, the line and the field."""
 
@@ -103,7 +119,10 @@ def parse_item(raw: Any, path: Path, line: int) -> QAItem:
             fail(name, "is null, but the question has answers")
         if not answers and value is not None:
             fail(name, 'must be null when "answers" is [] (an unanswerable question)')
+    conversation, turn = _conversation(raw, fail)
     return QAItem(
+        conversation=conversation,
+        turn=turn or 0,
         id=str(item_id),
         question=str(question),
         answers=answers,
@@ -113,6 +132,18 @@ def parse_item(raw: Any, path: Path, line: int) -> QAItem:
         also=_also(raw, fail),
         line=line,
     )
+
+
+def _placed(item: QAItem, before: list[QAItem], path: Path, line: int) -> QAItem:
+    """``item`` with its turn: its place among its conversation's lines so far."""
+    if item.conversation is None:
+        return item
+    place = 1 + sum(i.conversation == item.conversation for i in before)
+    if item.turn and item.turn != place:
+        raise QAFormatError(
+            path, line, "turn", f"is {item.turn}, but this is line {place} of {item.conversation!r}"
+        )
+    return replace(item, turn=place)
 
 
 def load_qa(path: Path) -> list[QAItem]:
@@ -137,7 +168,7 @@ def load_qa(path: Path) -> list[QAItem]:
                 path, number, "id", f"{item.id!r} is already used on line {seen[item.id]}"
             )
         seen[item.id] = number
-        items.append(item)
+        items.append(_placed(item, items, path, number))
     if not items:
         raise EvalError(f"the Q&A file {path} has no questions")
     return items

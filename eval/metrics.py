@@ -127,6 +127,8 @@ class Outcome:
     short: str | None = None
     short_exact: bool | None = None  # None: not answered, unanswerable, or no short answer
     confidence: float = 0.0
+    conversation: str | None = None
+    turn: int = 0
 
     @property
     def answerable(self) -> bool:
@@ -155,6 +157,8 @@ def score(item: QAItem, answer: Answer, text_of: TextOf, latency_ms: float) -> O
         if answered and answer.short is not None
         else None,
         confidence=answer.confidence,
+        conversation=item.conversation,
+        turn=item.turn,
     )
 
 
@@ -204,8 +208,36 @@ def _by_kind(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
     }
 
 
+def _conversation(dialogue: list[Outcome]) -> dict[str, float]:
+    """First turns' and follow-ups' accuracy, and the share of unanswerable follow-ups refused."""
+    first = [o for o in dialogue if o.turn == 1 and o.answerable]
+    later = [o for o in dialogue if o.turn > 1]
+    followups = [o for o in later if o.answerable]
+    unanswerable = [o for o in later if not o.answerable]
+    return {
+        "dialogues": len({o.conversation for o in dialogue}),
+        "turns": len(dialogue),
+        "first_accuracy": share(sum(o.correct for o in first), len(first)),
+        "followup_accuracy": share(sum(o.correct for o in followups), len(followups)),
+        "followup_refused": share(sum(o.refused for o in unanswerable), len(unanswerable)),
+        "unanswerable_followups": len(unanswerable),
+    }
+
+
 def summarise(outcomes: Sequence[Outcome]) -> dict[str, object]:
-    """The figures of a run, keyed as in `newsqa eval --json` (without the failures)."""
+    """The figures of a run, keyed as in `newsqa eval --json` (without the failures).
+
+    Every figure but ``conversation`` is over the questions that stand alone; dialogue
+    turns are scored under ``conversation`` only (present when the file has dialogues).
+    """
+    dialogue = [o for o in outcomes if o.conversation is not None]
+    summary = _standalone([o for o in outcomes if o.conversation is None])
+    if dialogue:
+        summary["conversation"] = _conversation(dialogue)
+    return summary
+
+
+def _standalone(outcomes: Sequence[Outcome]) -> dict[str, object]:
     answerable = [o for o in outcomes if o.answerable]
     unanswerable = [o for o in outcomes if not o.answerable]
     answered = [o for o in answerable if not o.refused]
@@ -259,6 +291,9 @@ HIGHER_IS_BETTER = (
     "citations.valid",
     "citations.supporting",
     "refusal.unanswerable_refused",
+    "conversation.first_accuracy",
+    "conversation.followup_accuracy",
+    "conversation.followup_refused",
 )
 LOWER_IS_BETTER = ("refusal.answerable_refused",)
 LATENCIES = ("latency_ms.p50", "latency_ms.p95")

@@ -37,6 +37,9 @@ SHOWN = (
     "refusal.answerable_refused",
     "latency_ms.p50",
     "latency_ms.p95",
+    "conversation.first_accuracy",
+    "conversation.followup_accuracy",
+    "conversation.followup_refused",
 )
 Row = tuple[str, str, str, str, str]  # metric, value, baseline, limit, gate status
 TOLERANCE = (
@@ -78,6 +81,8 @@ def _rows(
     by_metric = {d.metric: d for d in differences}
     rows = []
     for metric in SHOWN:
+        if metric.startswith("conversation.") and figure(result.summary, metric) is None:
+            continue  # a file without dialogues
         diff = by_metric.get(metric)
         limit = "-"
         if diff is not None:
@@ -101,7 +106,13 @@ def table(
     head = (
         f"newsqa eval: {s['questions']} questions ({s['answerable']} answerable, "
         f"{s['unanswerable']} unanswerable) over {context.articles} articles, k={context.k}\n"
-        f"  qa {shown_path(context.qa)}, corpus {shown_path(context.corpus)}"
+        + (
+            f"  and {s['conversation']['dialogues']} dialogues ({s['conversation']['turns']} "
+            f"turns, {s['conversation']['unanswerable_followups']} unanswerable follow-ups)\n"
+            if "conversation" in s
+            else ""
+        )
+        + f"  qa {shown_path(context.qa)}, corpus {shown_path(context.corpus)}"
     )
     lines = [head, f"{'metric':<30}{'value':>10}{'baseline':>10}{'limit':>12}"]
     for metric, value, then, limit, status in _rows(result, differences, baseline):

@@ -95,14 +95,23 @@ def evaluate(
     *,
     bar: bool = False,
 ) -> EvalResult:
-    """Ask every question once with ``k`` passages and score it; one warm-up ask first."""
+    """Ask every question once with ``k`` passages and score it; one warm-up ask first.
+
+    A dialogue's lines are asked in file order, each with its conversation's earlier
+    questions and answers as history.
+    """
+    from assistant.conversation import Turn
+
     texts = ArticleTexts(corpus_dir)
     assistant.ask(WARM_UP, k=k)
     outcomes = []
+    histories: dict[str, list[Turn]] = {}
     for item in _progress(items, bar):
+        history = histories.setdefault(item.conversation, []) if item.conversation else []
         began = time.perf_counter()
-        answer = assistant.ask(item.question, k=k)
+        answer = assistant.ask(item.question, k=k, history=list(history))
         latency = (time.perf_counter() - began) * 1000
+        history.append(Turn(item.question, answer.text, tuple(c.article for c in answer.citations)))
         outcomes.append(score(item, answer, texts, round(latency, 2)))
     return EvalResult(summarise(outcomes), tuple(outcomes))
 

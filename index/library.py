@@ -222,7 +222,9 @@ def delete_article(corpus_dir: Path, article_id: str, store: ChunkStore, trash_d
 class ArticleFilter:
     """Which articles may be cited: by source and by date range (inclusive, YYYY-MM-DD).
 
-    A filter on a field leaves out the articles that do not state that field."""
+    An article whose year is unknown (a dateline such as "MOSCOW, July 13") matches by
+    its month and day (``month_day_in``). A filter on a field leaves out the articles
+    that do not state it."""
 
     sources: frozenset[str] = frozenset()
     date_from: str | None = None
@@ -235,16 +237,36 @@ class ArticleFilter:
     def matches(self, meta: Metadata) -> bool:
         if self.sources and meta.source not in self.sources:
             return False
-        if (self.date_from or self.date_to) and not meta.date:
-            return False
-        date = meta.date or ""
-        return not (
-            (self.date_from and date < self.date_from) or (self.date_to and date > self.date_to)
+        if not (self.date_from or self.date_to):
+            return True
+        if meta.date:
+            return not (
+                (self.date_from and meta.date < self.date_from)
+                or (self.date_to and meta.date > self.date_to)
+            )
+        return bool(meta.month_day) and month_day_in(
+            meta.month_day or "", self.date_from, self.date_to
         )
 
     def select(self, records: Mapping[str, ArticleRecord]) -> set[str]:
         """The ids of the articles this filter lets through."""
         return {name for name, record in records.items() if self.matches(record.meta)}
+
+
+def month_day_in(month_day: str, date_from: str | None, date_to: str | None) -> bool:
+    """Does "MM-DD" fall within [date_from, date_to] (YYYY-MM-DD) by month and day?
+
+    A bound alone compares with its month and day ("from 2024-06-01": June 1 on); a
+    closed range compares within its year, across one new year, and holds every month
+    and day once it spans two calendar years or more."""
+    if not date_from or not date_to:
+        return month_day >= date_from[5:] if date_from else month_day <= (date_to or "")[5:]
+    if int(date_to[:4]) - int(date_from[:4]) >= 2 or date_to < date_from:
+        return date_to >= date_from
+    low, high = date_from[5:], date_to[5:]
+    if date_to[:4] == date_from[:4]:
+        return low <= month_day <= high
+    return month_day >= low or month_day <= high  # the range crosses one new year
 
 
 def sources_of(records: Iterable[ArticleRecord]) -> list[str]:
@@ -253,3 +275,8 @@ def sources_of(records: Iterable[ArticleRecord]) -> list[str]:
 
 def dates_of(records: Iterable[ArticleRecord]) -> list[str]:
     return sorted({r.meta.date for r in records if r.meta.date})
+
+
+def partial_dates_of(records: Iterable[ArticleRecord]) -> list[str]:
+    """The "MM-DD" of the articles whose year is unknown."""
+    return sorted({r.meta.month_day for r in records if r.meta.month_day and not r.meta.date})

@@ -1,8 +1,9 @@
 """Article metadata read from the article itself or from a ``.meta.json`` sidecar.
 
 Only what the text states reliably is taken: a headline line, a dateline such
-as ``MOSCOW, July 13./TASS/.``. Nothing is guessed: a dateline without a year
-gives no date.
+as ``MOSCOW, July 13./TASS/.``, a line that is only a date (``December 2, 2024``,
+``Published: 2024-12-02``). Nothing is guessed: a dateline without a year gives no
+``date``, only the partial date ``month_day`` ("07-13"); a year is never invented.
 """
 
 from __future__ import annotations
@@ -53,11 +54,33 @@ class Metadata:
     source: str | None = None
     url: str | None = None
     dateline: str | None = None
+    month_day: str | None = None  # "MM-DD": the full date's, or a dateline's without a year
+
+    def __post_init__(self) -> None:
+        if self.date and len(self.date) >= 10:
+            object.__setattr__(self, "month_day", self.date[5:10])
+        elif self.dateline and not self.month_day:  # indexed before month_day was stored
+            object.__setattr__(self, "month_day", month_day_of(self.dateline))
 
     def merged(self, override: Metadata) -> Metadata:
         """This metadata with every field that ``override`` sets replaced."""
         changes = {k: v for k, v in vars(override).items() if v is not None}
+        if override.date:  # a date set elsewhere also sets the month and day
+            changes["month_day"] = override.date[5:10]
         return replace(self, **changes)
+
+
+def month_day_of(dateline: str) -> str | None:
+    """ "MOSCOW, July 13" (a ``dateline`` as stored) -> "07-13"."""
+    match = re.search(r"([A-Z][a-z]+)\.?\s+(\d{1,2})\s*$", dateline)
+    if not match or match[1].lower() not in _MONTHS:
+        return None
+    month, day = _MONTHS[match[1].lower()], int(match[2])
+    try:
+        dt.date(2000, month, day)
+    except ValueError:
+        return None
+    return f"{month:02d}-{day:02d}"
 
 
 def parse_dateline(line: str) -> Metadata | None:
@@ -71,12 +94,43 @@ def parse_dateline(line: str) -> Metadata | None:
             date = dt.date(int(match["year"]), _MONTHS[match["month"].lower()], int(match["day"]))
         except ValueError:
             return None
+    month, day = _MONTHS[match["month"].lower()], int(match["day"])
+    try:  # 2000 is a leap year: February 29 is a valid month and day
+        dt.date(2000, month, day)
+    except ValueError:
+        return None
     dateline = f"{match['place'].strip()}, {match['month']} {match['day']}"
     return Metadata(
         date=date.isoformat() if date else None,
         source=match["source"].strip(),
         dateline=dateline,
+        month_day=f"{month:02d}-{day:02d}",
     )
+
+
+_DATE_LINE = re.compile(
+    r"(?:(?:Published|Updated|Posted|Date)\s*(?:on)?\s*:?\s*)?(?:[A-Z][a-z]+day,?\s+)?"
+    r"(?:(?P<iso>\d{4}-\d\d-\d\d)|(?P<month>[A-Z][a-z]+)\.?\s+(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
+    r"|(?P<day2>\d{1,2})\s+(?P<month2>[A-Z][a-z]+)\.?,?\s+(?P<year2>\d{4}))"
+    r"(?:[,\s]+\d{1,2}:\d\d(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,4})?)?\s*"
+)
+
+
+def parse_date_line(line: str) -> str | None:
+    """A line that is only a full date ("December 2, 2024", "Published: 2024-12-02 10:30")."""
+    match = _DATE_LINE.fullmatch(line.strip())
+    if not match:
+        return None
+    try:
+        if match["iso"]:
+            return dt.date.fromisoformat(match["iso"]).isoformat()
+        month = (match["month"] or match["month2"]).lower()
+        day, year = match["day"] or match["day2"], match["year"] or match["year2"]
+        if month not in _MONTHS:
+            return None
+        return dt.date(int(year), _MONTHS[month], int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def looks_like_headline(line: str) -> bool:
@@ -86,6 +140,7 @@ def looks_like_headline(line: str) -> bool:
         2 <= len(words) <= 25
         and not line.rstrip().endswith((".", ":", ",", ";"))
         and parse_dateline(line) is None
+        and parse_date_line(line) is None
     )
 
 
@@ -98,9 +153,13 @@ def metadata_from_text(text: str, segments: list[Span]) -> Metadata:
             title = first.strip()
     found = Metadata(title=title)
     for start, end in segments[:5]:
-        dateline = parse_dateline(text[start:end])
+        line = text[start:end]
+        date = parse_date_line(line)
+        if date and not found.date:
+            found = found.merged(Metadata(date=date))
+        dateline = parse_dateline(line)
         if dateline:
-            return found.merged(dateline)
+            return found.merged(dateline) if not found.date else dateline.merged(found)
     return found
 
 

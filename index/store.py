@@ -30,7 +30,7 @@ from index.terms import terms
 log = logging.getLogger(__name__)
 _PAGE = 2000
 _BATCH = 1000
-META_FIELDS = ("title", "date", "source", "url", "dateline")
+META_FIELDS = ("title", "date", "source", "url", "dateline", "month_day")
 
 
 @dataclass(frozen=True)

@@ -67,19 +67,16 @@ def test_json_form_has_the_documented_keys(seed_assistant: Any) -> None:
         seed_assistant.ask("Which anniversary of diplomatic relations was marked?")
     )
     assert set(data) == {
-        "question",
-        "answer",
-        "refused",
-        "citations",
-        "passages",
-        "timings_ms",
-        "confidence",
-        "short",
-    }
-    assert set(data["citations"][0]) == {
-        "n", "article", "title", "date", "source", "start", "end", "quote", "score",
+        "question", "interpreted", "answer", "refused", "citations", "passages", "timings_ms",
+        "confidence", "short",
     }  # fmt: skip
-    assert set(data["passages"][0]) == {"article", "start", "end", "text", "score"}
+    assert set(data["citations"][0]) == {
+        "n", "article", "title", "date", "dateline", "month_day", "resolved", "source",
+        "start", "end", "quote", "score", "focus",
+    }  # fmt: skip
+    assert set(data["passages"][0]) == {
+        "article", "start", "end", "text", "score", "title", "date", "dateline", "month_day",
+    }  # fmt: skip
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     json.dumps(data)
 

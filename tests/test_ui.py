@@ -82,7 +82,7 @@ def test_ask_endpoint_returns_the_cli_json_with_exact_citations(
 ) -> None:
     result = client.predict(SEED_QUESTION, api_name="/ask")
     assert set(result) == {
-        "question", "answer", "refused", "citations", "passages", "timings_ms"
+        "question", "interpreted", "answer", "refused", "citations", "passages", "timings_ms"
     }  # fmt: skip
     assert not result["refused"] and "Shoigu" in result["answer"]
     assert result["citations"] and "[1]" in result["answer"]
@@ -165,7 +165,7 @@ def test_filters_narrow_the_articles_that_can_be_cited(server: dict[str, Any]) -
     assert answer.passages and {p.article for p in answer.passages} <= allowed
     assert {c.article for c in answer.citations} <= allowed
     with pytest.raises(NewsqaError, match="no article matches"):
-        handlers.ask(question, 5, ArticleFilter(date_from="2020-01-01"))
+        handlers.ask(question, 5, ArticleFilter(date_from="2020-01-01", date_to="2020-01-31"))
     with pytest.raises(NewsqaError, match="must look like"):
         ui.parse_filter([], "May 2024", "")
 
