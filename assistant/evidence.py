@@ -60,7 +60,9 @@ _TYPE_PATTERNS = {
         re.IGNORECASE,
     ),
     "person": re.compile(r"\b[A-Z][a-z]+(?:[- ][A-Z][a-z]+)+\b"),
-    "place": re.compile(r"\b(?:in|at|to|from)\s+(?:the\s+)?[A-Z][a-z]+"),
+    "place": re.compile(
+        rf"\b(?:in|at|to|from)\s+(?:the\s+)?(?!{_MONTH}\b|{_WEEKDAY}\b)[A-Z][a-z]+"
+    ),
     "entity": re.compile(r"\b[A-Z][\w'’.-]*\w(?:\s+(?:of\s+)?[A-Z][\w'’.-]*\w)*"),
 }
 TYPE_KINDS = tuple(_TYPE_PATTERNS)

@@ -128,7 +128,9 @@ class ExtractiveAnswerer:
         chosen = self.select(question, ranked)
         focus = None
         if confidence >= self.tuning.focus_confidence:
-            focus = find_focus(question, chosen[0][0].text, chosen[0][0].span[0])
+            best = chosen[0][0]
+            lead = len(best.text) - len(best.body)  # a dateline is never the short answer
+            focus = find_focus(question, best.body, best.span[0] + lead)
         citations = tuple(
             Citation(
                 n=n,

@@ -18,6 +18,7 @@ from assistant.evidence import TYPE_KINDS, has_type
 from assistant.question import Question
 from index.terms import terms
 
+FEATURES_VERSION = 4  # bump when a feature's computation changes (training caches key on it)
 SENTENCE_FEATURES = (
     "cov_sent",  # idf-weighted share of the question's terms in the sentence
     "cov_ctx",  # ... in the sentence and its neighbours in the passage
@@ -60,6 +61,12 @@ CONFIDENCE_FEATURES = (
     "kind_none",
 )
 _CAPS = re.compile(r"\b[A-Z][\w'’.-]*[\w]")
+# "MOSCOW, July 13./TASS/." or "WASHINGTON (AP) —": where and when the story was filed, not
+# evidence about the event asked of; the quote keeps it, the features do not read it.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'\-]{1,40},\s+[A-Z][a-z]+\.?\s+\d{1,2}\.?\s*/\s*[A-Za-z\- ]{1,30}\s*/\.?\s*"
+    r"|^[A-Z][A-Z .'\-]{1,40}\s+\([A-Za-z ]{1,20}\)\s+[—–-]+\s*"
+)
 _SENT_AVG_WORDS = 25.0
 
 
@@ -76,7 +83,8 @@ class Candidate:
     passage: Passage
     index: int  # of the sentence in the passage
     span: Span
-    text: str
+    text: str  # as quoted
+    body: str  # the text without a leading dateline: what the features read
     terms: frozenset[str]
     vector: np.ndarray | None
     counts: dict[str, int]
@@ -93,11 +101,12 @@ def candidates_of(passages: Sequence[Passage]) -> list[Candidate]:
                 continue
             seen.add((p.article, span))
             text = p.text[span[0] - p.start : span[1] - p.start]
+            body = _DATELINE.sub("", text, count=1)
             vec = vectors[i] if vectors is not None else None
             counts: dict[str, int] = {}
-            for t in terms(text):
+            for t in terms(body):
                 counts[t] = counts.get(t, 0) + 1
-            out.append(Candidate(p, i, span, text, frozenset(counts), vec, counts))
+            out.append(Candidate(p, i, span, text, body, frozenset(counts), vec, counts))
     return out
 
 
@@ -160,7 +169,7 @@ def sentence_features(
                 ctx |= siblings[j].terms
         cos = float(c.vector @ question.vector) if c.vector is not None else c.passage.cosine
         kind = question.kind
-        typed = {k: float(kind == k and has_type(c.text, k, question.text)) for k in TYPE_KINDS}
+        typed = {k: float(kind == k and has_type(c.body, k, question.text)) for k in TYPE_KINDS}
         type_any = float(any(typed.values()))
         n_sent = max(len(c.passage.sentences) - 1, 1)
         rows.append(
@@ -184,11 +193,11 @@ def sentence_features(
                 typed["entity"],
                 type_any,
                 float(kind is None),
-                math.log1p(_new_names(c.text, question)),
+                math.log1p(_new_names(c.body, question)),
                 float(c.passage.chunk_index == 0),
                 c.index / n_sent,
-                math.log1p(len(c.text.split())),
-                float(c.text.rstrip().endswith("?")),
+                math.log1p(len(c.body.split())),
+                float(c.body.rstrip().endswith("?")),
                 weights.coverage(ctx) * type_any,
             ]
         )

@@ -10,6 +10,16 @@ from assistant.evidence import answer_type, question_entities, question_terms
 from index.embedding import MiniLMEmbedding
 from index.terms import terms
 
+# Months and weekdays in a question constrain *when* (the article's date answers for them:
+# assistant.dates and ranking); the quoted sentence need not repeat them, so they are not
+# among the terms whose coverage the answerer scores. BM25 still reads them.
+_CALENDAR = frozenset(
+    terms(
+        "january february march april may june july august september october november december"
+        " monday tuesday wednesday thursday friday saturday sunday"
+    )
+)
+
 
 @dataclass(frozen=True)
 class Question:
@@ -38,7 +48,7 @@ def analyse(
     return Question(
         text=text,
         search=search,
-        terms=frozenset(question_terms(search)),
+        terms=frozenset(question_terms(search)) - _CALENDAR,
         query_terms=tuple(terms(search)),
         entities=frozenset(question_entities(text)),
         kind=answer_type(text),

@@ -144,10 +144,10 @@ def collect_case(
 def _short_label(q: Any, cand: Any, answers: list[str]) -> int:
     from assistant.focus import find_focus
 
-    span = find_focus(q, cand.text, 0)
+    span = find_focus(q, cand.body, 0)
     if span is None:
         return -1
-    return int(short_matches(cand.text[span[0] : span[1]], answers))
+    return int(short_matches(cand.body[span[0] : span[1]], answers))
 
 
 def save_cases(path: Path, cases: list[Case]) -> None:

@@ -18,7 +18,7 @@ from assistant.ranker import LogisticModel, fit_logistic, fit_pairwise
 from eval.collect import Case
 
 MAX_FALSE_REFUSALS = 0.05
-L2_RANKER, L2_CONFIDENCE = 10.0, 1.0
+L2_RANKER, L2_CONFIDENCE = 10000.0, 1.0
 COL = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
 HAND = {"cov_sent": 0.30, "cos_sent": 0.35, "passage_score": 0.10, "type_any": 0.20}
 OLD_WITHIN = 0.8  # the old answerer's second-sentence rule

@@ -61,10 +61,10 @@ def _collect(args: argparse.Namespace) -> list:
     store = open_store(settings, create=True)
     report = ingest(corpus, store)
     print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
-    from assistant.features import SENTENCE_FEATURES
+    from assistant.features import FEATURES_VERSION, SENTENCE_FEATURES
     from assistant.retrieval import BM25_WEIGHT, CANDIDATES
 
-    key = f"{args.articles}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}"
+    key = f"{args.articles}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}-{FEATURES_VERSION}"
     cache = args.data / f"cases-{key}.json"
     if cache.exists() and not report.changed:
         return load_cases(cache)

@@ -23,11 +23,12 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import StoreError
+from index.terms import TERMS_VERSION
 
 K1, B = 1.5, 0.75
 MAX_SEGMENTS = 8
 MAX_DEAD_SHARE = 0.25
-FORMAT = "newsqa-bm25-v2"
+FORMAT = f"newsqa-bm25-v2-terms{TERMS_VERSION}"
 
 
 def _encode(items: Iterable[str]) -> np.ndarray:
@@ -327,8 +328,8 @@ class LexicalIndex:
             return None
         try:
             data = json.loads(manifest.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
-                return None
+            if data.get("format") != FORMAT:  # older terms: the store rebuilds it from Chroma
+                raise ValueError(f"it was built as {data.get('format')!r}, not {FORMAT!r}")
             index = cls()
             for name in data["segments"]:
                 seg = Segment.load(folder / name)

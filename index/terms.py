@@ -143,6 +143,72 @@ STOPWORDS = frozenset(
         "according",
     ]
 )
+TERMS_VERSION = 2  # bump when ``terms`` changes: BM25 indexes are then rebuilt from Chroma
+# Irregular past forms, so that "met" finds "meet" (Snowball only strips suffixes).
+_IRREGULAR = {
+    form: base
+    for base, forms in {
+        "meet": "met",
+        "tell": "told",
+        "go": "went gone",
+        "come": "came",
+        "take": "took taken",
+        "give": "gave given",
+        "make": "made",
+        "hold": "held",
+        "win": "won",
+        "lose": "lost",
+        "leave": "left",
+        "lead": "led",
+        "run": "ran",
+        "see": "saw seen",
+        "find": "found",
+        "get": "got gotten",
+        "know": "knew known",
+        "think": "thought",
+        "bring": "brought",
+        "buy": "bought",
+        "sell": "sold",
+        "send": "sent",
+        "spend": "spent",
+        "build": "built",
+        "begin": "began begun",
+        "become": "became",
+        "break": "broke broken",
+        "choose": "chose chosen",
+        "draw": "drew drawn",
+        "drive": "drove driven",
+        "eat": "ate eaten",
+        "fall": "fell fallen",
+        "feel": "felt",
+        "fight": "fought",
+        "fly": "flew flown",
+        "grow": "grew grown",
+        "hear": "heard",
+        "keep": "kept",
+        "pay": "paid",
+        "rise": "rose risen",
+        "shoot": "shot",
+        "sing": "sang sung",
+        "sit": "sat",
+        "speak": "spoke spoken",
+        "stand": "stood",
+        "steal": "stole stolen",
+        "strike": "struck stricken",
+        "teach": "taught",
+        "throw": "threw thrown",
+        "write": "wrote written",
+        "seek": "sought",
+        "catch": "caught",
+        "flee": "fled",
+        "withdraw": "withdrew withdrawn",
+        "swear": "swore sworn",
+        "wear": "wore worn",
+        "hide": "hid hidden",
+        "forget": "forgot forgotten",
+    }.items()
+    for form in forms.split()
+}
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 
 
@@ -167,5 +233,5 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Stemmed content words of ``text``, in order, repeats kept."""
-    kept = [w for w in words(text) if w not in STOPWORDS]
+    kept = [_IRREGULAR.get(w, w) for w in words(text) if w not in STOPWORDS]
     return list(_stemmer().stemWords(kept)) if kept else []
