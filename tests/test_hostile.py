@@ -509,3 +509,25 @@ def test_missing_corpus_and_a_file_as_corpus_are_one_line(world: dict[str, Path]
         assert message in run.stderr and "Traceback" not in run.stderr
     asked = newsqa("ask", SEED_QUESTION, env=env)
     assert asked.returncode == 0 and "Shoigu" in asked.stdout
+
+
+def test_the_viewer_never_follows_an_indexed_name_swapped_for_a_link_out(
+    world: dict[str, Path], model: Any
+) -> None:
+    from index.errors import ArticleError
+    from index.factory import open_store
+    from index.library import article_text, delete_article
+
+    store = open_store(settings_for(world), model)
+    name = "000_a9c536138ddd3905.txt"
+    secret = _outside_file(world["corpus"])
+    (world["corpus"] / name).unlink()
+    os.symlink(secret, world["corpus"] / name)  # after indexing: the id is still known
+    with pytest.raises(ArticleError, match="outside the article folder"):
+        article_text(world["corpus"], name, store.articles().keys())
+    for bad in ("../secret-notes.txt", str(secret), "secret-notes.txt"):
+        with pytest.raises(ArticleError, match="not an article in the library"):
+            delete_article(world["corpus"], bad, store, world["root"] / "trash")
+    delete_article(world["corpus"], name, store, world["root"] / "trash")
+    assert secret.read_text(encoding="utf-8").startswith("Private")  # the link went, not it
+    assert name not in store.articles()
