@@ -133,16 +133,22 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with ThreadPoolExecutor(max_workers=args.clients + 1) as threads:
                 upload = threads.submit(_upload_run, url, Path(tmp), deadline)
+                clients = []
                 for i in range(args.clients):
                     mine = [
                         pool[(i * args.questions + j) % len(pool)] for j in range(args.questions)
                     ]
-                    threads.submit(_client_run, url, mine, corpus, tally, deadline)
+                    clients.append(threads.submit(_client_run, url, mine, corpus, tally, deadline))
                 try:
                     upload_status = upload.result(timeout=max(1.0, deadline - time.monotonic()))
                 except Exception as exc:
                     upload_status = f"FAILED: {type(exc).__name__}: {exc}"
                     tally.errors.append(f"upload: {upload_status}")
+                for future in clients:  # a client that could not even connect is an error
+                    try:
+                        future.result(timeout=max(1.0, deadline - time.monotonic()))
+                    except Exception as exc:
+                        tally.errors.append(f"client: {type(exc).__name__}: {exc}"[:300])
         finally:
             app.close()
         wall = time.perf_counter() - began
