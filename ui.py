@@ -449,6 +449,7 @@ def _chat_column(settings: Settings) -> tuple[Any, ...]:
         "marker to read the source.",
         feedback_options=None,
         buttons=["copy_all"],
+        latex_delimiters=[],  # `$$...$$` in an article or a question stays text
     )
     with gr.Row():
         question = gr.Textbox(
@@ -518,7 +519,7 @@ def _library_tab(h: Handlers, settings: Settings, follow: list[Any]) -> list[Any
     with gr.Row():
         article = gr.Dropdown([], label="Article", scale=3, allow_custom_value=True)
         delete = gr.Button("Delete article", variant="stop", scale=1)
-    status = gr.Markdown(label="Status")
+    status = gr.Markdown(label="Status", latex_delimiters=[])
     refresh = [table, article, *follow]
 
     def upload(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008

@@ -30,7 +30,7 @@ HOSTILE = (
     f"Visitors can read about it at {LINK} and see {IMAGE} for the new piers.\n\n"
     f"The harbour master called the {ANCHOR} a success and $$x^2$$ **bold** claims.\n"
 )
-QUESTION = "Who reopened the Quixley harbour? <img src=y onerror=window.__xss=5> **q**"
+QUESTION = "Who reopened the Quixley harbour? <img src=y onerror=window.__xss=5> **q** $$x^2$$"
 FILE_NAME = "<img src=z onerror=window.__xss=6>.txt"
 LIMIT = 4096
 
@@ -101,7 +101,7 @@ def test_hostile_article_title_name_and_question_show_literally_and_run_nothing(
     expect(answer).to_contain_text("Ilse Varnik", timeout=WAIT_MS)
     expect(answer).to_contain_text(SCRIPT)  # shown as text, not run
     user = page.locator('#newsqa-chat [data-testid="user"]').last
-    expect(user).to_contain_text("<img src=y onerror=window.__xss=5> **q**")
+    expect(user).to_contain_text("<img src=y onerror=window.__xss=5> **q** $$x^2$$")
     cards = page.locator("#newsqa-sources")
     expect(cards).to_contain_text(TITLE)
     answer.locator(".newsqa-marker").first.click()
@@ -166,3 +166,22 @@ def test_an_upload_of_exactly_the_limit_is_added_cleanly(
     assert page.get_by_text("Error", exact=True).count() == 0
     assert page.seen["errors"] == []
     assert (hostile_server["root"] / "corpus" / "limit.txt").stat().st_size == LIMIT
+
+
+def test_a_hostile_upload_name_is_reported_literally(page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    name = "<img src=q onerror=window.__xss=7> $$x^2$$ [a](javascript:b).txt"
+    bad = tmp_path / name
+    bad.write_bytes(b"\x00\x01binary")
+    page.get_by_role("tab", name="Library").click()
+    page.locator("#newsqa-upload input[type=file]").set_input_files(str(bad))
+    page.get_by_role("button", name="Add to the library").click()
+    # Gradio itself drops <, >, $ and : from uploaded names; the rest must show as typed.
+    refusal = page.get_by_text("binary file, not text")
+    expect(refusal).to_be_visible(timeout=WAIT_MS)
+    assert "onerror=window.__xss=7" in refusal.inner_text()
+    assert "x^2 [a](javascriptb).txt" in refusal.inner_text()
+    page.wait_for_timeout(500)
+    assert _executed(page) is None and page.seen["outside"] == []
+    assert page.locator("img[src='q'], a[href^='javascript'], .katex").count() == 0
