@@ -124,7 +124,9 @@ def test_hostile_article_title_name_and_question_show_literally_and_run_nothing(
     assert not any("evil.example" in u for u in page.seen["requests"])
 
 
-def test_an_error_shows_beside_the_chat_and_keeps_the_conversation(page: Any) -> None:
+def test_an_error_shows_beside_the_chat_and_keeps_the_conversation(
+    page: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
     from playwright.sync_api import expect
 
     answer = ask(page, SEED_QUESTION)
@@ -144,6 +146,8 @@ def test_an_error_shows_beside_the_chat_and_keeps_the_conversation(page: Any) ->
     assert chat.inner_text() == before and "Shoigu" in before
     assert chat.get_by_text("Error", exact=True).count() == 0
     assert page.seen["errors"] == []
+    out, err = capfd.readouterr()  # the server runs in this process
+    assert "Traceback" not in out + err
 
 
 def test_an_upload_of_exactly_the_limit_is_added_cleanly(

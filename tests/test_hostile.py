@@ -213,6 +213,12 @@ FILE_CASES = [
         "",
         indexed=True,
     ),
+    FileCase(  # the dateline pattern used to backtrack quadratically over the spaces
+        "dateline-backtracking",
+        _write("dateline.txt", "Harbour\n\nMOSCOW, July 13" + " " * 100_000 + "x.\nThe end.\n"),
+        "",
+        indexed=True,
+    ),
     FileCase("one-giant-word", _write("word.txt", "Giant\n\n" + "x" * 30_000 + "\n"), "", True),
     FileCase("nul-after-8k", _write("nul.txt", GOOD * 200 + "\x00tail.\n"), "", indexed=True),
     FileCase(
