@@ -394,8 +394,7 @@ class Handlers:
         from index.library import add_uploads, read_upload
 
         if not files:
-            _notice(NewsqaError("choose one or more .txt, .md or .html files first"))
-            return _unchanged(5)
+            return self._refusal(NewsqaError("choose one or more .txt, .md or .html files first"))
         limit, uploads, refused = self.settings.max_upload_bytes, [], []
         for path in map(Path, files):
             try:
@@ -414,12 +413,18 @@ class Handlers:
                     ),
                 )
         except Exception as exc:  # e.g. the corpus folder is not writable: say so, keep the page
-            _notice(exc)
-            return _unchanged(5)
+            return self._refusal(exc)
         lines = [f"Added {name}" for name in report.saved]
         lines += [f"Refused {msg}" for msg in [*refused, *map(str, report.refused)]]
         lines += [f"Not indexed {err}" for err in (report.ingest.skipped if report.ingest else [])]
         return ("\n".join(f"- {_esc(line)}" for line in lines), *self.library())
+
+    def _refusal(self, exc: Exception) -> tuple[Any, ...]:
+        """A library action that failed: a notice, the reason in the status (API callers read
+        it there) and the library as it is now."""
+        _notice(exc)
+        reason = str(exc) if isinstance(exc, NewsqaError) else f"failed ({type(exc).__name__})"
+        return (f"- Not done: {_esc(reason)}", *self.library())
 
     def delete(self, article: str | None) -> tuple[Any, ...]:
         """Delete an article from the index; its file goes to the trash folder."""
@@ -432,8 +437,7 @@ class Handlers:
             with self.lock:
                 delete_article(self.corpus_dir, article, self.assistant.store, trash)
         except Exception as exc:
-            _notice(exc)
-            return _unchanged(5)
+            return self._refusal(exc)
         return (f"Deleted {_esc(article)}; the file is kept in {_esc(str(trash))}", *self.library())
 
 

@@ -147,3 +147,17 @@ def seed_assistant_settings(assistant: Any) -> Any:
     from index.settings import Settings
 
     return Settings(data_dir=Path("unused"), corpus_dir=SEEDS)
+
+
+def test_a_refused_library_action_reports_why_and_keeps_the_library(
+    locked: dict[str, Any],
+) -> None:
+    from gradio_client import Client
+
+    client = Client(locked["url"] + "/", auth=AUTH, verbose=False)
+    status, table, *_ = client.predict("../../etc/passwd", api_name="/delete")
+    assert "Not done" in status and "is not an article in the library" in status
+    assert len(table["data"]) == 5
+    status, table, *_ = client.predict("", api_name="/delete")
+    assert "choose the article to delete first" in status and len(table["data"]) == 5
+    assert not client.predict(SEED_QUESTION, api_name="/ask")["refused"]
