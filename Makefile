@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run index test lint typecheck bench eval train chromium clean
+.PHONY: install run index test lint typecheck bench soak eval train chromium clean
 
 install: $(STAMP)
 
@@ -56,6 +56,11 @@ bench: install
 # writes assistant/models/*.json and eval/out/train.json. The dev index is kept in .data/rtqa-dev.
 train: install
 	$(BIN)/python -m eval.train
+
+# A busy server on 127.0.0.1: 20 gradio_client clients x 10 questions against /ask while an
+# upload is indexed; prints errors and p95, fails on any error or inexact citation.
+soak: install
+	$(BIN)/python -m bench.soak
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache

@@ -297,6 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `newsqa ask ... | head`
         sys.stderr.close()
         return 0
+    except OSError as exc:  # a file or folder we cannot read or write, named
+        logging.getLogger(PROG).debug("failed", exc_info=True)
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"{PROG}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
 
 
 def _configure_logging() -> None:

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import html
 import ipaddress
+import logging
 import re
 import sys
 import threading
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from index.library import ArticleFilter
     from index.metadata import Metadata
 
+log = logging.getLogger(__name__)
 MB = 1024 * 1024
 CSS = """
 .newsqa-open { cursor: pointer; }
@@ -264,9 +266,71 @@ def dates_note(records: Sequence[Any], dates: Sequence[str], partial: Sequence[s
 
 
 def _user_error(exc: Exception) -> Exception:
+    """An error for the API caller: its message only; the traceback goes to the debug log."""
     import gradio as gr
 
-    return gr.Error(str(exc))
+    log.debug("request refused: %s", exc, exc_info=exc)
+    return gr.Error(str(exc), print_exception=False)
+
+
+def _notice(exc: Exception) -> None:
+    """Tell the user beside the chat (a warning toast) and leave every output as it was.
+
+    Raising instead would put an error over the outputs (the whole chat, the viewer)."""
+    import gradio as gr
+
+    if isinstance(exc, NewsqaError):  # the toast renders HTML: names and text are escaped
+        log.debug("user error: %s", exc, exc_info=exc)
+        gr.Warning(html.escape(str(exc)))
+        return
+    log.error("unexpected %s: %s", type(exc).__name__, exc)
+    log.debug("traceback", exc_info=exc)
+    gr.Warning(f"Something went wrong ({type(exc).__name__}); the log has the details.")
+
+
+def _unchanged(count: int) -> tuple[Any, ...]:
+    import gradio as gr
+
+    return tuple(gr.skip() for _ in range(count))
+
+
+class LoginWall:
+    """ASGI middleware: with a login set, a request without a valid session reaches only the
+    login page and the static files that draw it; every other route (the API, ``/ask``,
+    uploaded and served files, queue, config, run history) answers 401."""
+
+    PUBLIC = frozenset({"/", "/login", "/login/", "/favicon.ico", "/theme.css"})
+    STARTUP = "/gradio_api/startup-events"  # polled by launch() itself; says only "started"
+    PUBLIC_PREFIXES = ("/assets/", "/static/", "/svelte/")
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def _allowed(self, server: Any, scope: dict[str, Any]) -> bool:
+        from starlette.requests import HTTPConnection
+
+        path = scope.get("path", "")
+        if path in self.PUBLIC or path == self.STARTUP or path.startswith(self.PUBLIC_PREFIXES):
+            return True
+        cookies = HTTPConnection(scope).cookies
+        cookie_id = getattr(server, "cookie_id", "")
+        token = cookies.get(f"access-token-{cookie_id}") or cookies.get(
+            f"access-token-unsecure-{cookie_id}"
+        )
+        return token is not None and token in getattr(server, "tokens", {})
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        server = scope.get("app")
+        guarded = scope["type"] in ("http", "websocket") and getattr(server, "auth", None)
+        if not guarded or self._allowed(server, scope):
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+        else:
+            from starlette.responses import JSONResponse
+
+            body = {"detail": {"error": "Not authenticated", "auth_message": None}}
+            await JSONResponse(body, status_code=401)(scope, receive, send)
 
 
 class Handlers:
@@ -329,8 +393,10 @@ class Handlers:
                 Turn(a.question, a.text, tuple(c.article for c in a.citations)) for a in answers
             ]
             answer = self.ask(question or "", int(k), flt, earlier)
-        except NewsqaError as exc:
-            raise _user_error(exc) from exc
+        except Exception as exc:  # shown beside the chat; the chat itself stays as it was
+            _notice(exc)
+            yield _unchanged(4)
+            return
         turn, answers = len(answers), [*answers, answer]
         history = [*history, {"role": "user", "content": _esc(answer.question)}]
         steps = len(answer.sentences())
@@ -341,7 +407,7 @@ class Handlers:
             if shown < steps:
                 time.sleep(self.stream_delay)
 
-    def open_article(self, answers: list[Answer], key: dict[str, int]) -> str:
+    def open_article(self, answers: list[Answer], key: dict[str, int]) -> Any:
         """The viewer for a clicked marker or card of one of this session's answers."""
         from index.library import article_text
 
@@ -351,9 +417,12 @@ class Handlers:
                 records = self.assistant.store.articles()
             text = article_text(self.corpus_dir, article, records.keys())
         except ArticleError as exc:
-            raise _user_error(exc) from exc
+            _notice(exc)
+            return _unchanged(1)[0]
         except (KeyError, IndexError, StopIteration, TypeError) as exc:
-            raise _user_error(NewsqaError("that source is no longer available")) from exc
+            log.debug("unknown source %r", key, exc_info=exc)
+            _notice(NewsqaError("that source is no longer available"))
+            return _unchanged(1)[0]
         return viewer_html(text, article, records[article].meta, spans, focus)
 
     def library(self) -> tuple[Any, ...]:
@@ -381,25 +450,37 @@ class Handlers:
         from index.library import add_uploads, read_upload
 
         if not files:
-            raise _user_error(NewsqaError("choose one or more .txt, .md or .html files first"))
+            return self._refusal(NewsqaError("choose one or more .txt, .md or .html files first"))
         limit, uploads, refused = self.settings.max_upload_bytes, [], []
         for path in map(Path, files):
             try:
                 uploads.append((path.name, read_upload(path, limit)))
             except (ArticleError, OSError) as exc:
                 refused.append(str(exc))
-        with self.lock:
-            report = add_uploads(
-                self.corpus_dir,
-                uploads,
-                self.assistant.store,
-                max_bytes=limit,
-                progress=lambda done, total, name: progress((done, total), desc=f"indexing {name}"),
-            )
+        try:
+            with self.lock:
+                report = add_uploads(
+                    self.corpus_dir,
+                    uploads,
+                    self.assistant.store,
+                    max_bytes=limit,
+                    progress=lambda done, total, name: progress(
+                        (done, total), desc=f"indexing {name}"
+                    ),
+                )
+        except Exception as exc:  # e.g. the corpus folder is not writable: say so, keep the page
+            return self._refusal(exc)
         lines = [f"Added {name}" for name in report.saved]
         lines += [f"Refused {msg}" for msg in [*refused, *map(str, report.refused)]]
         lines += [f"Not indexed {err}" for err in (report.ingest.skipped if report.ingest else [])]
         return ("\n".join(f"- {_esc(line)}" for line in lines), *self.library())
+
+    def _refusal(self, exc: Exception) -> tuple[Any, ...]:
+        """A library action that failed: a notice, the reason in the status (API callers read
+        it there) and the library as it is now."""
+        _notice(exc)
+        reason = str(exc) if isinstance(exc, NewsqaError) else f"failed ({type(exc).__name__})"
+        return (f"- Not done: {_esc(reason)}", *self.library())
 
     def delete(self, article: str | None) -> tuple[Any, ...]:
         """Delete an article from the index; its file goes to the trash folder."""
@@ -411,8 +492,8 @@ class Handlers:
                 raise NewsqaError("choose the article to delete first")
             with self.lock:
                 delete_article(self.corpus_dir, article, self.assistant.store, trash)
-        except NewsqaError as exc:
-            raise _user_error(exc) from exc
+        except Exception as exc:
+            return self._refusal(exc)
         return (f"Deleted {_esc(article)}; the file is kept in {_esc(str(trash))}", *self.library())
 
 
@@ -428,6 +509,7 @@ def _chat_column(settings: Settings) -> tuple[Any, ...]:
         "marker to read the source.",
         feedback_options=None,
         buttons=["copy_all"],
+        latex_delimiters=[],  # `$$...$$` in an article or a question stays text
     )
     with gr.Row():
         question = gr.Textbox(
@@ -497,7 +579,7 @@ def _library_tab(h: Handlers, settings: Settings, follow: list[Any]) -> list[Any
     with gr.Row():
         article = gr.Dropdown([], label="Article", scale=3, allow_custom_value=True)
         delete = gr.Button("Delete article", variant="stop", scale=1)
-    status = gr.Markdown(label="Status")
+    status = gr.Markdown(label="Status", latex_delimiters=[])
     refresh = [table, article, *follow]
 
     def upload(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
@@ -545,7 +627,15 @@ def launch_app(app: gr.Blocks, settings: Settings, host: str, port: int, block: 
         enable_monitoring=False,
         footer_links=["api"],
         css=CSS,
+        app_kwargs=_wall(settings),
     )
+
+
+def _wall(settings: Settings) -> dict[str, Any]:
+    """With a login set, the middleware that puts every route behind it."""
+    from starlette.middleware import Middleware
+
+    return {"middleware": [Middleware(LoginWall)]} if settings.ui_auth else {}
 
 
 def open_or_build_store(settings: Settings) -> Any:

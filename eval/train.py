@@ -64,7 +64,8 @@ def _collect(args: argparse.Namespace) -> list:
     from assistant.features import FEATURES_VERSION, SENTENCE_FEATURES
     from assistant.retrieval import BM25_WEIGHT, CANDIDATES
 
-    key = f"{args.articles}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}-{FEATURES_VERSION}"
+    key = f"{args.articles}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}"
+    key += f"-v{FEATURES_VERSION}"
     cache = args.data / f"cases-{key}.json"
     if cache.exists() and not report.changed:
         return load_cases(cache)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,14 @@ log = logging.getLogger(__name__)
 
 Span = tuple[int, int]
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+MAX_ARTICLE_BYTES = 20 * 1024 * 1024  # bigger files are not news articles; skipped unread
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
 
 
 @dataclass(frozen=True)
@@ -35,13 +45,61 @@ class LoadResult:
     skipped: list[ArticleError]
 
 
-def is_article_file(path: Path) -> bool:
+def has_article_name(name: str) -> bool:
+    """An article by its name: a known suffix, not hidden, not a metadata sidecar."""
     return (
-        path.is_file()
-        and path.suffix.lower() in ARTICLE_SUFFIXES
-        and not path.name.startswith(".")
-        and not path.name.endswith(".meta.json")
+        name.lower().endswith(ARTICLE_SUFFIXES)
+        and not name.startswith(".")
+        and not name.endswith(".meta.json")
     )
+
+
+def is_article_file(path: Path) -> bool:
+    return has_article_name(path.name) and path.is_file()
+
+
+def shown_name(name: str) -> str:
+    """A file name as printable text: bytes that are not UTF-8 appear as ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def _kind(mode: int) -> str:
+    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+
+
+def read_contained(folder: Path, name: str, max_bytes: int = MAX_ARTICLE_BYTES) -> bytes:
+    """The bytes of the regular file ``folder/name`` whose real path lies inside ``folder``.
+
+    Links that leave the folder, devices, pipes, sockets and oversize files are refused
+    with an ``ArticleError`` naming the file, before anything is opened (a pipe or a
+    device would block or never end); the opened file is checked to be the one examined.
+    """
+    shown = shown_name(name)
+    try:
+        real = (folder / name).resolve(strict=True)
+        info = real.stat()
+    except (OSError, RuntimeError) as exc:
+        reason = getattr(exc, "strerror", None) or "a broken or looping link"
+        raise ArticleError(shown, f"cannot be read ({reason})") from exc
+    if not real.is_relative_to(folder.resolve()):
+        raise ArticleError(shown, "is a link to a file outside the article folder; not read")
+    if not stat.S_ISREG(info.st_mode):
+        raise ArticleError(shown, f"is {_kind(info.st_mode)}, not an article file")
+    if info.st_size > max_bytes:
+        mb = 1024 * 1024
+        raise ArticleError(
+            shown, f"is {info.st_size / mb:.1f} MB; files over {max_bytes / mb:g} MB are skipped"
+        )
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(real, flags)
+    except OSError as exc:
+        raise ArticleError(shown, f"cannot be read ({exc.strerror or exc})") from exc
+    with os.fdopen(fd, "rb") as handle:
+        opened = os.fstat(handle.fileno())
+        if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+            raise ArticleError(shown, "changed while it was being read; try again")
+        return handle.read(max_bytes + 1)
 
 
 def decode(name: str, data: bytes) -> str:
@@ -87,9 +145,10 @@ def _html_content(name: str, raw: str) -> tuple[list[Span], Metadata]:
 def load_article(path: Path) -> Article:
     """Read one article file; ``ArticleError`` names the file and the reason."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ArticleError(path.name, f"cannot be read ({exc.strerror or exc})") from exc
+        path.name.encode("utf-8")
+    except UnicodeEncodeError as exc:  # undecodable bytes of the name, kept as surrogates
+        raise ArticleError(shown_name(path.name), "the file name is not UTF-8; rename it") from exc
+    data = read_contained(path.parent, path.name)
     text = decode(path.name, data)
     digest = hashlib.sha256(data)
     if path.suffix.lower() in (".html", ".htm"):
@@ -106,15 +165,40 @@ def load_article(path: Path) -> Article:
     return Article(path.name, text, digest.hexdigest(), tuple(segments), meta)
 
 
+def _candidates(folder: Path) -> list[Path]:
+    """Entries of ``folder`` named like articles (folders left out), sorted by name."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if has_article_name(e.name) and not _is_dir(e)]
+    except OSError as exc:
+        raise ArticleError(str(folder), f"cannot be listed ({exc.strerror or exc})") from exc
+    return [folder / name for name in sorted(names)]
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
 def load_articles(folder: Path) -> LoadResult:
-    """Every article file directly in ``folder``; unusable files are skipped and reported."""
+    """Every article file directly in ``folder``; unusable files are skipped and reported.
+
+    One bad file never stops the others: whatever goes wrong with it becomes an
+    ``ArticleError`` with its name and the reason (the traceback goes to the debug log).
+    """
     if not folder.is_dir():
         raise ArticleError(str(folder), "is not a folder")
     articles: list[Article] = []
     skipped: list[ArticleError] = []
-    for path in sorted(p for p in folder.iterdir() if is_article_file(p)):
+    for path in _candidates(folder):
         try:
             articles.append(load_article(path))
         except ArticleError as exc:
             skipped.append(exc)
+        except Exception as exc:  # any failure of one file skips only that file
+            log.debug("loading %s failed", shown_name(path.name), exc_info=True)
+            reason = f"could not be loaded ({type(exc).__name__}: {exc})"
+            skipped.append(ArticleError(shown_name(path.name), reason))
     return LoadResult(articles, skipped)

@@ -30,3 +30,7 @@ class IndexMissingError(StoreError):
 
 class IndexMismatchError(StoreError):
     """The index was built with another embedding model or chunker."""
+
+
+class DamagedIndexError(StoreError):
+    """The index files exist but cannot be read: ``newsqa ingest --rebuild`` builds them again."""

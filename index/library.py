@@ -17,7 +17,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.articles import decode, is_article_file, load_article
+from index.articles import decode, is_article_file, load_article, read_contained
 from index.errors import ArticleError
 from index.ingest import IngestReport, Progress, ingest
 from index.metadata import Metadata
@@ -71,8 +71,13 @@ def content_hashes(corpus_dir: Path) -> dict[str, str]:
     """sha256 of each article file's bytes -> its name, for duplicate detection."""
     if not corpus_dir.is_dir():
         return {}
-    files = sorted(p for p in corpus_dir.iterdir() if is_article_file(p))
-    return {sha256_of(p.read_bytes()): p.name for p in files}
+    hashes: dict[str, str] = {}
+    for path in sorted(p for p in corpus_dir.iterdir() if is_article_file(p)):
+        try:
+            hashes[sha256_of(read_contained(corpus_dir, path.name))] = path.name
+        except ArticleError:
+            continue  # a file ingest skips cannot be duplicated either
+    return hashes
 
 
 def _taken(path: Path) -> bool:
@@ -173,12 +178,13 @@ def _plain_id(article_id: str, known: Collection[str]) -> str:
 
 
 def article_text(corpus_dir: Path, article_id: str, known: Collection[str]) -> str:
-    """The article exactly as it was indexed (the text citation offsets point into)."""
+    """The article exactly as it was indexed (the text citation offsets point into); only
+    ever a regular file inside ``corpus_dir`` (a link swapped in since ingest is refused)."""
     name = _plain_id(article_id, known)
     try:
-        return (corpus_dir / name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ArticleError(name, f"cannot be read from {corpus_dir} ({exc})") from exc
+        return decode(name, read_contained(corpus_dir, name))
+    except ArticleError as exc:
+        raise ArticleError(name, f"cannot be shown: {exc.reason}") from exc
 
 
 def _to_trash(path: Path, trash_dir: Path) -> None:

@@ -40,7 +40,7 @@ _MONTHS = {
 }
 _DATELINE = re.compile(
     r"(?P<place>[A-Z][A-Z.'\- ]{1,40}),\s+(?P<month>[A-Z][a-z]+)\.?\s+(?P<day>\d{1,2})"
-    r"(?:,\s*(?P<year>\d{4}))?\s*\.?\s*/\s*(?P<source>[A-Za-z][A-Za-z\- ]{0,30}?)\s*/\s*\.?"
+    r"(?:,\s*(?P<year>\d{4}))?\s*(?:\.\s*)?/\s*(?P<source>[A-Za-z][A-Za-z\- ]{0,30}?)\s*/\s*\.?"
 )
 SIDECAR_FIELDS = ("title", "date", "source", "url")
 
@@ -163,15 +163,25 @@ def metadata_from_text(text: str, segments: list[Span]) -> Metadata:
     return found
 
 
+def _is_file(path: Path) -> bool:
+    """``Path.is_file`` that answers False for a name the file system refuses (too long)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def read_sidecar(path: Path) -> Metadata | None:
     """``NAME.meta.json`` (or ``NAME.ext.meta.json``) beside the article, if there is one."""
     candidates = [
         path.with_name(path.stem + ".meta.json"),
         path.with_name(path.name + ".meta.json"),
     ]
-    sidecar = next((c for c in candidates if c.is_file()), None)
+    sidecar = next((c for c in candidates if _is_file(c)), None)
     if sidecar is None:
         return None
+    if sidecar.resolve().parent != path.parent.resolve():
+        raise ArticleError(sidecar.name, "is a link to a file outside the article folder")
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
