@@ -32,6 +32,7 @@ from assistant.question import Question
 from assistant.ranker import LogisticModel, load_model
 
 NOT_FOUND = "Not found in the articles."
+MAX_UNKNOWN = 0.6  # share of the question's terms the corpus never uses, to refuse outright
 
 
 @dataclass(frozen=True)
@@ -98,11 +99,14 @@ class ExtractiveAnswerer:
         p = float(self.confidence.predict(row[None, :])[0])
         if any(stats.df(name) == 0 for name in question.entities):
             p = min(p, 0.01)  # a name the corpus never mentions cannot be answered about
+        unknown = [t for t in question.terms if stats.df(t) == 0]
+        if question.terms and len(unknown) / len(question.terms) >= MAX_UNKNOWN:
+            p = min(p, 0.01)  # off topic: most of its words never occur in the articles
         return p
 
     def select(self, question: Question, ranked: Ranked) -> list[tuple[Candidate, float]]:
         """The best sentence, plus more that score nearly as well and add a question term
-        or another article, with their probabilities."""
+        it lacks, with their probabilities."""
         t = self.tuning
         best = ranked.candidates[0]
         chosen = [(best, float(ranked.probs[0]))]
@@ -111,8 +115,7 @@ class ExtractiveAnswerer:
             if len(chosen) == t.max_sentences or p < t.second_within * ranked.probs[0]:
                 break
             adds = (question.terms & cand.terms) - covered
-            other = all(c.passage.article != cand.passage.article for c, _ in chosen)
-            if (adds or other) and words + len(cand.text.split()) <= t.max_words:
+            if adds and words + len(cand.text.split()) <= t.max_words:
                 chosen.append((cand, float(p)))
                 covered |= cand.terms
                 words += len(cand.text.split())

@@ -118,7 +118,7 @@ def test_a_standalone_answer_says_it_searched_the_question(seed_assistant: Any) 
 
 
 def test_a_when_answer_shows_the_resolved_date(seed_assistant: Any) -> None:
-    answer = seed_assistant.ask("When did Wang Yi visit Moscow?")
+    answer = seed_assistant.ask("When did Wang Yi arrive in Moscow?")
     assert not answer.refused
     first = answer.citations[0]
     assert first.quote.endswith("today.")  # the quote itself is untouched
