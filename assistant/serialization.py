@@ -31,4 +31,13 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
             for p in answer.passages
         ],
         "timings_ms": dict(answer.timings_ms),
+        "answerer": answer.answerer,
+        "verification": None
+        if answer.verification is None
+        else {
+            "sentences": answer.verification.sentences,
+            "kept": answer.verification.kept,
+            "dropped": list(answer.verification.dropped),
+        },
+        "notice": answer.notice,
     }
