@@ -33,6 +33,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     chat = sub.add_parser("chat", help="ask questions in a terminal session")
     chat.add_argument("-k", type=int, default=None, metavar="N")
+    for command in (ask, chat):  # issue 9
+        command.add_argument(
+            "--answerer",
+            choices=("extractive", "llm"),
+            default=None,
+            help="llm: an OpenAI-compatible server writes, verified (default when NEWSQA_LLM_URL "
+            "is set); extractive: quoted sentences",
+        )
     ingest = sub.add_parser("ingest", help="index a folder of .txt, .md and .html articles")
     ingest.add_argument(
         "dir", nargs="?", type=Path, help="default: the folder indexed last, else seeds/"
@@ -68,9 +76,27 @@ def _assistant(settings: Settings) -> Any:
     return assistant_for(_open_index(settings), settings)
 
 
+def _answerer(args: argparse.Namespace, settings: Settings) -> str:
+    """issue 9: --answerer, else the LLM when NEWSQA_LLM_URL is set."""
+    chosen = args.answerer or ("llm" if settings.llm_url else "extractive")
+    if chosen == "llm" and not settings.llm_url:
+        raise NewsqaError("--answerer llm needs an LLM server: set NEWSQA_LLM_URL")
+    return str(chosen)
+
+
+def _notes(answer: Any) -> list[str]:
+    """issue 9: the fallback notice and the sentences verification removed."""
+    notes = [f"note: {answer.notice}"] if getattr(answer, "notice", None) else []
+    v = getattr(answer, "verification", None)
+    if v is not None and answer.answerer == "llm" and v.dropped:
+        s = "" if len(v.dropped) == 1 else "s"
+        notes.append(f"note: {len(v.dropped)} unsupported sentence{s} removed")
+    return notes
+
+
 def format_answer(answer: Any) -> str:
     """The answer with its markers, then the numbered sources (or the closest passages)."""
-    lines = [answer.text, ""]
+    lines = [*_notes(answer), answer.text, ""]
     if answer.refused:
         lines.append("Closest passages:")
         for p in answer.passages[:3]:
@@ -101,7 +127,7 @@ def _batch_questions(stream: TextIO) -> Iterator[str]:
         yield line
 
 
-def _run_batch(assistant: Any, source: str, k: int | None) -> int:
+def _run_batch(assistant: Any, source: str, k: int | None, answerer: str = "extractive") -> int:
     from assistant.serialization import answer_to_dict
 
     if source != "-" and not Path(source).is_file():
@@ -110,7 +136,7 @@ def _run_batch(assistant: Any, source: str, k: int | None) -> int:
     with stream:
         for question in _batch_questions(stream):
             try:
-                record = answer_to_dict(assistant.ask(question, k=k))
+                record = answer_to_dict(assistant.ask(question, k=k, answerer=answerer))
             except NewsqaError as exc:
                 record = {"question": question, "error": str(exc)}
             print(json.dumps(record, ensure_ascii=False), flush=True)
@@ -121,13 +147,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch is not None:
         if args.question is not None:
             raise NewsqaError("give either a question or --batch FILE, not both")
-        return _run_batch(_assistant(settings), args.batch, args.k)
+        return _run_batch(_assistant(settings), args.batch, args.k, _answerer(args, settings))
     if args.question is None:
         raise NewsqaError('ask needs a question, e.g. newsqa ask "Where did Lavrov meet Wang Yi?"')
     from assistant.assistant import Assistant
 
     Assistant.check_question(args.question, settings.max_question_chars)
-    answer = _assistant(settings).ask(args.question, k=args.k)
+    answerer = _answerer(args, settings)
+    answer = _assistant(settings).ask(args.question, k=args.k, answerer=answerer)
     if args.json:
         from assistant.serialization import answer_to_dict
 
@@ -138,7 +165,9 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    answerer = _answerer(args, settings)
     assistant = _assistant(settings)
+    history: list[str] = []  # earlier questions, for the LLM's prompt
     print("Ask about the articles. An empty line or Ctrl-D quits.", file=sys.stderr)
     while True:
         try:
@@ -148,7 +177,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         if not question.strip() or question.strip().lower() in {"quit", "exit"}:
             return 0
         try:
-            print(format_answer(assistant.ask(question, k=args.k)) + "\n")
+            answer = assistant.ask(question, k=args.k, answerer=answerer, history=history)
+            history.append(answer.question)
+            print(format_answer(answer) + "\n")
         except NewsqaError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
 
