@@ -25,7 +25,7 @@ from index.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
-MAX_CANDIDATES = 30
+MAX_CANDIDATES = 16
 SYSTEM = (
     "You answer questions about news articles using only the numbered sentences you are "
     "given. Write a short answer of one to three sentences. End every sentence with the "

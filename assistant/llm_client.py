@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 from assistant.errors import LLMConfigError, LLMUnavailable
 
 OnText = Callable[[str], None]  # receives the reply's text as it streams in
-MAX_TOKENS = 320
+MAX_TOKENS = 200
 NO_KEY = "not-needed"  # OpenAI's client insists on a key; local servers ignore it
 
 
