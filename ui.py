@@ -47,6 +47,7 @@ CSS = """
 .newsqa-article mark { background: #fde68a; }
 .newsqa-article mark.newsqa-focus { background: #fbbf24; outline: 2px solid #d97706; }
 .newsqa-label { font-weight: 700; color: #b45309; }
+.newsqa-notice { color: var(--body-text-color-subdued); font-size: 0.9em; font-style: italic; }
 """
 # Markers and cards name their turn and number in classes (the chat's HTML sanitiser keeps
 # classes, not data attributes); one document-level listener turns a click into an event.
@@ -130,17 +131,29 @@ def answer_markdown(answer: Answer, turn: int, parts: int | None = None) -> str:
             for i, p in enumerate(answer.passages[:3])
         )
         closest = f"<p><b>Closest passages</b> (not citations):</p><ul>{items}</ul>"
-        return f"<div class='newsqa-refusal'><p><b>{html.escape(answer.text)}</b></p>" + (
-            f"{closest}</div>" if items else "</div>"
+        return (
+            _notes_html(answer)
+            + f"<div class='newsqa-refusal'><p><b>{html.escape(answer.text)}</b></p>"
+            + (f"{closest}</div>" if items else "</div>")
         )
     shown = []
-    for sentence, c in zip(answer.sentences()[:parts], answer.citations, strict=False):
-        text = _esc(sentence.removesuffix(f"[{c.n}]").rstrip())
-        shown.append(
-            f"{text} <span class='newsqa-open newsqa-marker newsqa-t{turn} "
-            f"newsqa-c{c.n}'>[{c.n}]</span>"
+    for sentence in answer.sentences()[:parts]:  # issue 9: any number of markers per sentence
+        body = re.sub(r"(?:\s*\[\d+\])+$", "", sentence)
+        markers = "".join(
+            f"<span class='newsqa-open newsqa-marker newsqa-t{turn} newsqa-c{n}'>[{n}]</span>"
+            for n in re.findall(r"\[(\d+)\]", sentence[len(body) :])
         )
-    return " ".join(shown)
+        shown.append(f"{_esc(body.rstrip())} {markers}")
+    return _notes_html(answer) + " ".join(shown)
+
+
+def _notes_html(answer: Answer) -> str:
+    """issue 9: the LLM fallback notice and the count of removed unsupported sentences."""
+    notes = [answer.notice] if answer.notice else []
+    v = answer.verification
+    if v is not None and answer.answerer == "llm" and v.dropped:
+        notes.append(f"{len(v.dropped)} unsupported sentence{'s' * (len(v.dropped) > 1)} removed")
+    return "".join(f"<p class='newsqa-notice'>{html.escape(n)}</p>" for n in notes)
 
 
 def sources_html(answer: Answer, turn: int) -> str:
@@ -242,20 +255,31 @@ class Handlers:
     def corpus_dir(self) -> Path:
         return self.assistant.store.corpus_dir or Path(self.settings.corpus_dir)
 
-    def ask(self, question: str, k: int | None = None, flt: ArticleFilter | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        k: int | None = None,
+        flt: ArticleFilter | None = None,
+        **llm: Any,  # issue 9: answerer, history, on_text
+    ) -> Answer:
         a = self.assistant
         with self.lock:
             if flt is None or not flt.active:
-                return a.ask(question, k=k)
+                return a.ask(question, k=k, **llm)
             allowed = flt.select(a.store.articles())
             if not allowed:
                 raise NewsqaError("no article matches the source and date filters")
-            return a.ask(question, k=k, articles=allowed)
+            return a.ask(question, k=k, articles=allowed, **llm)
+
+    @property
+    def default_answerer(self) -> str:
+        """issue 9: the LLM when one is configured."""
+        return "llm" if getattr(self.assistant, "llm", None) is not None else "extractive"
 
     def ask_api(self, question: str) -> dict[str, Any]:
         """Answer a question from the indexed articles: the JSON of `newsqa ask --json`."""
         try:
-            return answer_to_dict(self.ask(question))
+            return answer_to_dict(self.ask(question, answerer=self.default_answerer))
         except NewsqaError as exc:
             raise _user_error(exc) from exc
 
@@ -268,12 +292,17 @@ class Handlers:
         sources: list[str] | None,
         date_from: str,
         date_to: str,
+        answerer: str | None = None,
     ) -> Iterator[tuple[Any, list, list[Answer], str]]:
         """Stream the answer into this session's chat, one cited sentence at a time."""
         import gradio as gr
 
         try:
-            answer = self.ask(question or "", int(k), parse_filter(sources, date_from, date_to))
+            flt = parse_filter(sources, date_from, date_to)
+            if (answerer or self.default_answerer) == "llm":
+                answer = yield from self.stream_llm(question, history, answers, int(k), flt)
+            else:
+                answer = self.ask(question or "", int(k), flt)
         except NewsqaError as exc:
             raise _user_error(exc) from exc
         turn, answers = len(answers), [*answers, answer]
@@ -285,6 +314,47 @@ class Handlers:
             yield cleared, [*history, reply], answers, sources_html(answer, turn)
             if shown < steps:
                 time.sleep(self.stream_delay)
+
+    def stream_llm(
+        self, question: str, history: list, answers: list[Answer], k: int, flt: ArticleFilter
+    ) -> Iterator[tuple[Any, list, list[Answer], str]]:
+        """issue 9: the LLM's text as it arrives (unverified, marked so); returns the Answer."""
+        import queue
+
+        import gradio as gr
+
+        pieces: queue.Queue[str | None] = queue.Queue()
+        result: list[Answer | NewsqaError] = []
+
+        def work() -> None:
+            try:
+                result.append(
+                    self.ask(
+                        question or "",
+                        k,
+                        flt,
+                        answerer="llm",
+                        history=[a.question for a in answers],
+                        on_text=pieces.put,
+                    )
+                )
+            except NewsqaError as exc:
+                result.append(exc)
+            finally:
+                pieces.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        user = {"role": "user", "content": _esc(question or "")}
+        text, first = "", True
+        while (piece := pieces.get()) is not None:
+            text += piece
+            draft = f"{_esc(text)}<p class='newsqa-notice'>checking against the sources …</p>"
+            reply = {"role": "assistant", "content": draft}
+            yield ("" if first else gr.skip()), [*history, user, reply], answers, gr.skip()
+            first = False
+        if isinstance(result[0], NewsqaError):
+            raise result[0]
+        return result[0]
 
     def open_article(self, answers: list[Answer], key: dict[str, int]) -> str:
         """The viewer for a clicked marker or card of one of this session's answers."""
@@ -398,10 +468,17 @@ def _chat_tab(h: Handlers, settings: Settings, answers: Any) -> list[Any]:
     with gr.Row():
         with gr.Column(scale=3):
             chatbot, question, ask, k, *filters, dates_note = _chat_column(settings)
+            answerer = gr.Radio(  # issue 9: shown only when an LLM is configured
+                [("Quoted sentences", "extractive"), ("LLM, verified", "llm")],
+                value=h.default_answerer,
+                label="Answerer",
+                visible=h.default_answerer == "llm",
+                elem_id="newsqa-answerer",
+            )
         with gr.Column(scale=2):
             cards = gr.HTML(NO_SOURCES, js_on_load=OPEN_JS, elem_id="newsqa-sources")
             viewer = gr.HTML(NO_ARTICLE, js_on_load=SCROLL_JS, elem_id="newsqa-viewer")
-    inputs = [question, chatbot, answers, k, *filters]
+    inputs = [question, chatbot, answers, k, *filters, answerer]
     outputs = [question, chatbot, answers, cards]
     for event in (question.submit, ask.click):
         event(h.respond, inputs, outputs, api_visibility="private", show_progress="minimal")

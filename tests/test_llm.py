@@ -219,3 +219,20 @@ def test_the_extractive_path_does_not_import_the_llm_client() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_ui_streams_the_llm_text_then_the_verified_answer(seed_assistant: Any) -> None:
+    import ui
+
+    with StubLLM([Reply(reply(f"{GOOD} [{{n}}] It lasted 12 days. [{{n}}]"))]) as stub:
+        assistant = assistant_for(seed_assistant.store, Settings(llm_url=stub.url))
+        handlers = ui.Handlers(assistant, Settings(), stream_delay=0)
+        steps = list(handlers.respond(QUESTION, [], [], 5, [], "", ""))
+        api = handlers.ask_api(QUESTION)
+    shown = [step[1][-1]["content"] for step in steps]
+    assert "checking against the sources" in shown[0] and "Wang" in shown[0]
+    assert any("12 days" in s for s in shown[:-1])  # streamed as written, before verification
+    final = shown[-1]
+    assert "12 days" not in final and "1 unsupported sentence removed" in final
+    assert "newsqa-c1" in final and steps[-1][2][0].answerer == "llm"
+    assert api["answerer"] == "llm" and api["verification"]["kept"] == 1
