@@ -66,7 +66,11 @@ def test_json_form_has_the_documented_keys(seed_assistant: Any) -> None:
     data = answer_to_dict(
         seed_assistant.ask("Which anniversary of diplomatic relations was marked?")
     )
-    assert set(data) == {"question", "answer", "refused", "citations", "passages", "timings_ms"}
+    assert set(data) == {
+        "question", "answer", "refused", "citations", "passages", "timings_ms",
+        "answerer", "verification", "notice",
+    }  # fmt: skip
+    assert (data["answerer"], data["verification"], data["notice"]) == ("extractive", None, None)
     assert set(data["citations"][0]) == {
         "n", "article", "title", "date", "source", "start", "end", "quote", "score",
     }  # fmt: skip
