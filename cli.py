@@ -38,6 +38,14 @@ def _parser() -> argparse.ArgumentParser:
     chat = sub.add_parser("chat", help="ask questions in a terminal session (keeps context)")
     chat.add_argument("-k", type=int, default=None, metavar="N")
     _filter_arguments(chat)
+    for command in (ask, chat):  # issue 9
+        command.add_argument(
+            "--answerer",
+            choices=("extractive", "llm"),
+            default=None,
+            help="llm: an OpenAI-compatible server writes, verified (default when NEWSQA_LLM_URL "
+            "is set); extractive: quoted sentences",
+        )
     ingest = sub.add_parser("ingest", help="index a folder of .txt, .md and .html articles")
     ingest.add_argument(
         "dir", nargs="?", type=Path, help="default: the folder indexed last, else seeds/"
@@ -104,6 +112,24 @@ def _assistant(settings: Settings) -> Any:
     return assistant_for(_open_index(settings), settings)
 
 
+def _answerer(args: argparse.Namespace, settings: Settings) -> str:
+    """issue 9: --answerer, else the LLM when NEWSQA_LLM_URL is set."""
+    chosen = args.answerer or ("llm" if settings.llm_url else "extractive")
+    if chosen == "llm" and not settings.llm_url:
+        raise NewsqaError("--answerer llm needs an LLM server: set NEWSQA_LLM_URL")
+    return str(chosen)
+
+
+def _notes(answer: Any) -> list[str]:
+    """issue 9: the fallback notice and the sentences verification removed."""
+    notes = [f"note: {answer.notice}"] if getattr(answer, "notice", None) else []
+    v = getattr(answer, "verification", None)
+    if v is not None and answer.answerer == "llm" and v.dropped:
+        s = "" if len(v.dropped) == 1 else "s"
+        notes.append(f"note: {len(v.dropped)} unsupported sentence{s} removed")
+    return notes
+
+
 def _bold(text: str, styled: bool) -> str:
     return f"\033[1m{text}\033[0m" if styled else f"**{text}**"
 
@@ -120,7 +146,7 @@ def format_answer(answer: Any, styled: bool = False) -> str:
     """What was searched (for a follow-up), the short answer (when there is one), the answer
     with its markers and confidence, then the numbered sources (or, for a refusal, the
     closest passages)."""
-    lines = []
+    lines = [*_notes(answer)]
     if answer.interpreted and answer.interpreted != answer.question:
         lines.append(f"Searched for: {answer.interpreted}")
     if answer.short:
@@ -163,7 +189,13 @@ def _batch_lines(stream: TextIO) -> Iterator[tuple[str, str | None]]:
         yield line, None
 
 
-def _run_batch(assistant: Any, source: str, k: int | None, allowed: set[str] | None) -> int:
+def _run_batch(
+    assistant: Any,
+    source: str,
+    k: int | None,
+    allowed: set[str] | None,
+    answerer: str = "extractive",
+) -> int:
     """One answer per line; lines sharing a "conversation" id are asked with their history."""
     from assistant.conversation import Turn
     from assistant.serialization import answer_to_dict
@@ -176,7 +208,9 @@ def _run_batch(assistant: Any, source: str, k: int | None, allowed: set[str] | N
         for question, conversation in _batch_lines(stream):
             history = histories.setdefault(conversation, []) if conversation else []
             try:
-                answer = assistant.ask(question, k=k, articles=allowed, history=list(history))
+                answer = assistant.ask(
+                    question, k=k, articles=allowed, history=list(history), answerer=answerer
+                )
                 record = answer_to_dict(answer)
                 history.append(Turn(answer.question, answer.text, _cited(answer)))
             except NewsqaError as exc:
@@ -192,14 +226,18 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.question is not None:
             raise NewsqaError("give either a question or --batch FILE, not both")
         assistant = _assistant(settings)
-        return _run_batch(assistant, args.batch, args.k, _allowed(args, assistant.store))
+        allowed = _allowed(args, assistant.store)
+        return _run_batch(assistant, args.batch, args.k, allowed, _answerer(args, settings))
     if args.question is None:
         raise NewsqaError('ask needs a question, e.g. newsqa ask "Where did Lavrov meet Wang Yi?"')
     from assistant.assistant import Assistant
 
     Assistant.check_question(args.question, settings.max_question_chars)
+    answerer = _answerer(args, settings)
     assistant = _assistant(settings)
-    answer = assistant.ask(args.question, k=args.k, articles=_allowed(args, assistant.store))
+    answer = assistant.ask(
+        args.question, k=args.k, articles=_allowed(args, assistant.store), answerer=answerer
+    )
     if args.json:
         from assistant.serialization import answer_to_dict
 
@@ -213,6 +251,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     """A conversation: follow-ups use the earlier turns; /new starts afresh; Ctrl-D quits."""
     from assistant.conversation import Turn
 
+    answerer = _answerer(args, settings)
     assistant = _assistant(settings)
     allowed = _allowed(args, assistant.store)
     history: list[Turn] = []
@@ -235,7 +274,9 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             print("(new conversation)", file=sys.stderr)
             continue
         try:
-            answer = assistant.ask(question, k=args.k, articles=allowed, history=history)
+            answer = assistant.ask(
+                question, k=args.k, articles=allowed, history=history, answerer=answerer
+            )
         except NewsqaError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             continue

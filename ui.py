@@ -50,6 +50,7 @@ CSS = """
 .newsqa-article mark { background: #fde68a; }
 .newsqa-article mark.newsqa-focus { background: #fbbf24; outline: 2px solid #d97706; }
 .newsqa-label { font-weight: 700; color: #b45309; }
+.newsqa-notice { color: var(--body-text-color-subdued); font-size: 0.9em; font-style: italic; }
 """
 # Markers and cards name their turn and number in classes (the chat's HTML sanitiser keeps
 # classes, not data attributes); one document-level listener turns a click into an event.
@@ -132,7 +133,10 @@ def searched_for(answer: Answer) -> str:
 
 
 def answer_markdown(answer: Answer, turn: int, parts: int | None = None) -> str:
-    """The answer's first ``parts`` sentences, each ending in its clickable ``[n]`` marker."""
+    """The answer's first ``parts`` sentences, each ending in its clickable ``[n]`` markers;
+    before them what was searched (a follow-up), LLM notices and the short answer; after
+    them the confidence. The short answer is also bold inside its quote."""
+    head = searched_for(answer) + _notes_html(answer)
     if answer.refused:
         items = "".join(
             f"<li><span class='newsqa-open newsqa-t{turn} newsqa-p{i}'>"
@@ -141,18 +145,49 @@ def answer_markdown(answer: Answer, turn: int, parts: int | None = None) -> str:
         )
         closest = f"<p><b>Closest passages</b> (not citations):</p><ul>{items}</ul>"
         return (
-            searched_for(answer)
+            head
             + f"<div class='newsqa-refusal'><p><b>{html.escape(answer.text)}</b></p>"
             + (f"{closest}</div>" if items else "</div>")
+            + _confidence_html(answer)
         )
-    shown = [searched_for(answer)] if searched_for(answer) else []
-    for sentence, c in zip(answer.sentences()[:parts], answer.citations, strict=False):
-        text = _esc(sentence.removesuffix(f"[{c.n}]").rstrip())
-        shown.append(
-            f"{text} <span class='newsqa-open newsqa-marker newsqa-t{turn} "
-            f"newsqa-c{c.n}'>[{c.n}]</span>"
+    if answer.short:
+        head += f"<p class='newsqa-short'><b>{html.escape(answer.short)}</b></p>"
+    shown = []
+    for sentence in answer.sentences()[:parts]:  # any number of markers per sentence
+        body = re.sub(r"(?:\s*\[\d+\])+$", "", sentence)
+        numbers = re.findall(r"\[(\d+)\]", sentence[len(body) :])
+        markers = "".join(
+            f"<span class='newsqa-open newsqa-marker newsqa-t{turn} newsqa-c{n}'>[{n}]</span>"
+            for n in numbers
         )
-    return " ".join(shown)
+        shown.append(f"{_with_focus(body.rstrip(), answer, numbers)} {markers}")
+    done = parts is None or parts >= len(answer.sentences())
+    return head + " ".join(shown) + (_confidence_html(answer) if done else "")
+
+
+def _with_focus(body: str, answer: Answer, numbers: list[str]) -> str:
+    """The escaped sentence, with the short answer in bold when this is its quote."""
+    first = answer.citations[0] if answer.citations else None
+    if first is None or not first.focus or numbers[:1] != [str(first.n)]:
+        return _esc(body)
+    at = body.find(first.quote)
+    if at < 0:
+        return _esc(body)
+    s, e = at + first.focus[0] - first.start, at + first.focus[1] - first.start
+    return f"{_esc(body[:s])}<b>{_esc(body[s:e])}</b>{_esc(body[e:])}"
+
+
+def _confidence_html(answer: Answer) -> str:
+    return f" <span class='newsqa-meta newsqa-confidence'>confidence {answer.confidence:.2f}</span>"
+
+
+def _notes_html(answer: Answer) -> str:
+    """issue 9: the LLM fallback notice and the count of removed unsupported sentences."""
+    notes = [answer.notice] if answer.notice else []
+    v = answer.verification
+    if v is not None and answer.answerer == "llm" and v.dropped:
+        notes.append(f"{len(v.dropped)} unsupported sentence{'s' * (len(v.dropped) > 1)} removed")
+    return "".join(f"<p class='newsqa-notice'>{html.escape(n)}</p>" for n in notes)
 
 
 def _resolved(c: Any) -> str:
@@ -351,15 +386,21 @@ class Handlers:
         k: int | None = None,
         flt: ArticleFilter | None = None,
         history: Sequence[Turn | str] = (),
+        **llm: Any,  # answerer, on_text
     ) -> Answer:
         a = self.assistant
         with self.lock:
             if flt is None or not flt.active:
-                return a.ask(question, k=k, history=history)
+                return a.ask(question, k=k, history=history, **llm)
             allowed = flt.select(a.store.articles())
             if not allowed:
                 raise NewsqaError("no article matches the source and date filters")
-            return a.ask(question, k=k, articles=allowed, history=history)
+            return a.ask(question, k=k, articles=allowed, history=history, **llm)
+
+    @property
+    def default_answerer(self) -> str:
+        """The LLM when one is configured."""
+        return "llm" if getattr(self.assistant, "llm", None) is not None else "extractive"
 
     def ask_api(self, question: str, history: list[str] | None = None) -> dict[str, Any]:
         """Answer a question from the indexed articles: the JSON of `newsqa ask --json`.
@@ -370,7 +411,8 @@ class Handlers:
                 isinstance(history, list) and all(isinstance(q, str) for q in history)
             ):
                 raise NewsqaError("history must be a list of earlier questions (strings)")
-            return answer_to_dict(self.ask(question, history=history or ()))
+            answer = self.ask(question, history=history or (), answerer=self.default_answerer)
+            return answer_to_dict(answer)
         except NewsqaError as exc:
             raise _user_error(exc) from exc
 
@@ -383,6 +425,7 @@ class Handlers:
         sources: list[str] | None,
         date_from: str,
         date_to: str,
+        answerer: str | None = None,
     ) -> Iterator[tuple[Any, list, list[Answer], str]]:
         """Stream the answer into this session's chat, one cited sentence at a time."""
         import gradio as gr
@@ -392,7 +435,10 @@ class Handlers:
             earlier = [
                 Turn(a.question, a.text, tuple(c.article for c in a.citations)) for a in answers
             ]
-            answer = self.ask(question or "", int(k), flt, earlier)
+            if (answerer or self.default_answerer) == "llm":
+                answer = yield from self.stream_llm(question, history, answers, int(k), flt)
+            else:
+                answer = self.ask(question or "", int(k), flt, earlier)
         except Exception as exc:  # shown beside the chat; the chat itself stays as it was
             _notice(exc)
             yield _unchanged(4)
@@ -406,6 +452,47 @@ class Handlers:
             yield cleared, [*history, reply], answers, sources_html(answer, turn)
             if shown < steps:
                 time.sleep(self.stream_delay)
+
+    def stream_llm(
+        self, question: str, history: list, answers: list[Answer], k: int, flt: ArticleFilter
+    ) -> Iterator[tuple[Any, list, list[Answer], str]]:
+        """issue 9: the LLM's text as it arrives (unverified, marked so); returns the Answer."""
+        import queue
+
+        import gradio as gr
+
+        pieces: queue.Queue[str | None] = queue.Queue()
+        result: list[Answer | NewsqaError] = []
+
+        def work() -> None:
+            try:
+                result.append(
+                    self.ask(
+                        question or "",
+                        k,
+                        flt,
+                        answerer="llm",
+                        history=[a.question for a in answers],
+                        on_text=pieces.put,
+                    )
+                )
+            except NewsqaError as exc:
+                result.append(exc)
+            finally:
+                pieces.put(None)
+
+        threading.Thread(target=work, daemon=True).start()
+        user = {"role": "user", "content": _esc(question or "")}
+        text, first = "", True
+        while (piece := pieces.get()) is not None:
+            text += piece
+            draft = f"{_esc(text)}<p class='newsqa-notice'>checking against the sources …</p>"
+            reply = {"role": "assistant", "content": draft}
+            yield ("" if first else gr.skip()), [*history, user, reply], answers, gr.skip()
+            first = False
+        if isinstance(result[0], NewsqaError):
+            raise result[0]
+        return result[0]
 
     def open_article(self, answers: list[Answer], key: dict[str, int]) -> Any:
         """The viewer for a clicked marker or card of one of this session's answers."""
@@ -536,10 +623,17 @@ def _chat_tab(h: Handlers, settings: Settings, answers: Any) -> list[Any]:
     with gr.Row():
         with gr.Column(scale=3):
             chatbot, question, ask, k, *filters, dates_note = _chat_column(settings)
+            answerer = gr.Radio(  # issue 9: shown only when an LLM is configured
+                [("Quoted sentences", "extractive"), ("LLM, verified", "llm")],
+                value=h.default_answerer,
+                label="Answerer",
+                visible=h.default_answerer == "llm",
+                elem_id="newsqa-answerer",
+            )
         with gr.Column(scale=2):
             cards = gr.HTML(NO_SOURCES, js_on_load=OPEN_JS, elem_id="newsqa-sources")
             viewer = gr.HTML(NO_ARTICLE, js_on_load=SCROLL_JS, elem_id="newsqa-viewer")
-    inputs = [question, chatbot, answers, k, *filters]
+    inputs = [question, chatbot, answers, k, *filters, answerer]
     outputs = [question, chatbot, answers, cards]
     for event in (question.submit, ask.click):
         event(h.respond, inputs, outputs, api_visibility="private", show_progress="minimal")

@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Collection, Sequence
+from typing import TYPE_CHECKING
 
 from assistant import ranking
 from assistant.conversation import Interpretation, Turn, interpret, names, wants_more
 from assistant.dates import newest_date, question_dates, relative_note, without_order_words
 from assistant.domain import Answer, Passage
-from assistant.errors import QuestionError
+from assistant.errors import LLMConfigError, QuestionError
 from assistant.evidence import question_terms
 from assistant.extractive import NOT_FOUND, Draft, ExtractiveAnswerer
 from assistant.question import Question, analyse
 from assistant.retrieval import HybridRetriever, Scope
 from index.store import ChunkStore
+
+if TYPE_CHECKING:  # the optional LLM answerer, imported only when configured
+    from assistant.llm import Draft as LLMDraft
+    from assistant.llm import LLMAnswerer
+    from assistant.llm_client import OnText
 
 MAX_K = 50
 
@@ -37,8 +43,10 @@ class Assistant:
         answerer: ExtractiveAnswerer,
         top_k: int = 5,
         max_question_chars: int = 2000,
+        llm: LLMAnswerer | None = None,
     ) -> None:
         self.store = store
+        self.llm = llm  # None unless NEWSQA_LLM_URL is set
         self.retriever = retriever
         self.answerer = answerer
         self.top_k = top_k
@@ -74,12 +82,18 @@ class Assistant:
         articles: Collection[str] | None = None,
         history: Sequence[Turn | str] = (),
         scope: Scope | None = None,
+        answerer: str = "extractive",
+        on_text: OnText | None = None,
     ) -> Answer:
         """Answer from the index, only from ``articles`` (ids) / within ``scope`` when given.
 
         ``history``: the conversation's earlier questions (or ``Turn``s), oldest first; a
         follow-up is searched for both as asked and as interpreted (``Answer.interpreted``).
+        ``answerer="llm"`` has the LLM write the answer from the same passages, every
+        sentence verified, falling back to the extractive one (``on_text``: streamed text).
         """
+        if answerer == "llm" and self.llm is None:
+            raise LLMConfigError("no LLM is configured: set NEWSQA_LLM_URL")
         question = self.check_question(question, self.max_question_chars)
         k = max(1, min(k or self.top_k, MAX_K))
         began = time.perf_counter()
@@ -102,20 +116,29 @@ class Assistant:
             spent["answer"] += time.perf_counter() - t1
             if not draft.refused:
                 break
+        final: Draft | LLMDraft = draft
+        if answerer == "llm" and self.llm is not None:
+            t0 = time.perf_counter()
+            earlier = [t.question if isinstance(t, Turn) else t for t in history]
+            final = self.llm.answer(turn.answering, earlier, passages, lambda: draft, on_text)
+            spent["answer"] += time.perf_counter() - t0
         return Answer(
             question=question,
-            text=draft.text,
-            refused=draft.refused,
-            citations=ranking.with_resolved(draft.citations),
+            text=final.text,
+            refused=final.refused,
+            citations=ranking.with_resolved(final.citations),
             passages=tuple(passages),
+            answerer=getattr(final, "answerer", "extractive"),
+            verification=getattr(final, "verification", None),
+            notice=getattr(final, "notice", None),
             timings_ms={
                 "retrieve": round(spent["retrieve"] * 1000, 2),
                 "answer": round(spent["answer"] * 1000, 2),
                 "total": round((time.perf_counter() - began) * 1000, 2),
             },
             interpreted=_noted(turn.interpreted, relative_note(question, self.newest())),
-            confidence=draft.confidence,
-            short=draft.short,
+            confidence=draft.confidence,  # the extractive estimate for these passages
+            short=draft.short if final is draft else None,
         )
 
     def _questions(self, turn: Interpretation) -> tuple[list[Question], Question]:

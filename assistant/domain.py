@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 import numpy as np
 
 Span = tuple[int, int]
+Answerer = Literal["extractive", "llm"]
+_SENTENCE = re.compile(r".*?(?:\s*\[\d+\])+", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,16 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """What checking an LLM's sentences against their citations did: ``kept`` of ``sentences``
+    survived; ``dropped`` are the removed sentences, as the model wrote them."""
+
+    sentences: int
+    kept: int
+    dropped: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     text: str
@@ -64,15 +78,14 @@ class Answer:
     confidence: float = 0.0  # estimated probability that the answer is right
     short: str | None = None  # the answer phrase: article[focus] of the first citation
     interpreted: str = ""  # what was searched: the question, or a follow-up spelled out
+    answerer: Answerer = "extractive"  # whose text this is ("extractive" also after a fallback)
+    verification: Verification | None = None  # set whenever an LLM's reply was verified
+    notice: str | None = None  # e.g. "LLM unavailable: ...; showing the extractive answer"
 
     def sentences(self) -> list[str]:
-        """The answer one cited sentence at a time (for streaming)."""
+        """The answer one cited sentence (text, then its ``[n]`` markers) at a time."""
         if self.refused or not self.citations:
             return [self.text]
-        parts, rest = [], self.text
-        for c in self.citations:
-            marker = f"[{c.n}]"
-            cut = rest.find(marker) + len(marker)
-            parts.append(rest[:cut].strip())
-            rest = rest[cut:]
-        return parts
+        parts = [m.group().strip() for m in _SENTENCE.finditer(self.text)]
+        rest = _SENTENCE.sub("", self.text).strip()
+        return [*parts, rest] if rest else parts

@@ -11,3 +11,11 @@ class AssistantError(NewsqaError):
 
 class QuestionError(AssistantError):
     """The question cannot be asked (empty, too long)."""
+
+
+class LLMUnavailable(AssistantError):
+    """The LLM server is down, slow, failing or replying with garbage; never holds the key."""
+
+
+class LLMConfigError(AssistantError):
+    """NEWSQA_LLM_* settings that cannot work (not an http(s) URL, no LLM for --answerer llm)."""

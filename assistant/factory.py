@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from assistant.assistant import Assistant
 from assistant.extractive import ExtractiveAnswerer
+from assistant.llm import LLMAnswerer
+from assistant.llm_client import LLMClient
 from assistant.retrieval import HybridRetriever
 from index.embedding import MiniLMEmbedding
 from index.factory import open_store
@@ -18,7 +20,17 @@ def assistant_for(store: ChunkStore, settings: Settings) -> Assistant:
         ExtractiveAnswerer(),
         top_k=settings.top_k,
         max_question_chars=settings.max_question_chars,
+        llm=llm_for(store.model, settings),
     )
+
+
+def llm_for(model: MiniLMEmbedding, settings: Settings) -> LLMAnswerer | None:
+    """The LLM answerer when ``NEWSQA_LLM_URL`` is set (its client library loads on first use)."""
+    if not settings.llm_url:
+        return None
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    client = LLMClient(settings.llm_url, settings.llm_model, key, settings.llm_timeout)
+    return LLMAnswerer(client, model.embed)
 
 
 def build_assistant(settings: Settings, model: MiniLMEmbedding | None = None) -> Assistant:

@@ -48,4 +48,13 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "confidence": answer.confidence,
         "short": answer.short,
         "timings_ms": dict(answer.timings_ms),
+        "answerer": answer.answerer,
+        "verification": None
+        if answer.verification is None
+        else {
+            "sentences": answer.verification.sentences,
+            "kept": answer.verification.kept,
+            "dropped": list(answer.verification.dropped),
+        },
+        "notice": answer.notice,
     }

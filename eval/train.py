@@ -68,7 +68,7 @@ def _collect(args: argparse.Namespace) -> list:
     key += f"-v{FEATURES_VERSION}"
     cache = args.data / f"cases-{key}.json"
     if cache.exists() and not report.changed:
-        return load_cases(cache)
+        return load_cases(cache) + _seed_cases(args)
     texts: dict[str, str] = {}
     cases = []
     from tqdm import tqdm
@@ -79,6 +79,35 @@ def _collect(args: argparse.Namespace) -> list:
             gone = answer_articles(corpus, raw["answers"], names, texts)
             cases.append(collect_case(store, raw, corpus, Scope(exclude=frozenset(gone)), True))
     save_cases(cache, cases)
+    return cases + _seed_cases(args)
+
+
+def _seed_cases(args: argparse.Namespace) -> list:
+    """eval/dev.jsonl over seeds/ (the tuning split of the project's own set; first turns
+    and standalone questions only): a second kind of corpus, five articles on one story,
+    so that the confidence and its threshold are not fitted to one corpus's redundancy.
+    eval/qa.jsonl is never read."""
+    from assistant.retrieval import Scope
+    from eval.collect import answer_articles, collect_case
+    from index.factory import open_store
+    from index.ingest import ingest
+    from index.settings import Settings
+
+    corpus = ROOT / "seeds"
+    settings = Settings(data_dir=args.data / "seeds", corpus_dir=corpus, chroma_url=None)
+    store = open_store(settings, create=True)
+    ingest(corpus, store, bar=False)
+    names = sorted(store.articles())
+    texts: dict[str, str] = {}
+    cases = []
+    for line in (ROOT / "eval" / "dev.jsonl").read_text("utf-8").splitlines():
+        raw = json.loads(line) if line.strip() else None
+        if raw is None or int(raw.get("turn") or 1) > 1:
+            continue
+        cases.append(collect_case(store, raw, corpus, Scope(), False))
+        if raw.get("answers"):
+            gone = answer_articles(corpus, raw["answers"], names, texts)
+            cases.append(collect_case(store, raw, corpus, Scope(exclude=frozenset(gone)), True))
     return cases
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,3 +24,10 @@ class Settings(BaseSettings):
     ui_auth: str | None = Field(None, description="user:password, required off loopback.")
     ui_concurrency: int = Field(2, ge=1, le=16)
     max_upload_bytes: int = Field(5 * 1024 * 1024, ge=1)
+    llm_url: str | None = Field(
+        None,
+        description="An OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1; unset: no LLM.",
+    )
+    llm_model: str = Field("default", description="The model name the LLM server expects.")
+    llm_api_key: SecretStr | None = Field(None, description="Bearer key for the LLM server.")
+    llm_timeout: float = Field(60.0, gt=0, le=600, description="Seconds one LLM answer may take.")

@@ -68,8 +68,9 @@ def test_json_form_has_the_documented_keys(seed_assistant: Any) -> None:
     )
     assert set(data) == {
         "question", "interpreted", "answer", "refused", "citations", "passages", "timings_ms",
-        "confidence", "short",
+        "confidence", "short", "answerer", "verification", "notice",
     }  # fmt: skip
+    assert (data["answerer"], data["verification"], data["notice"]) == ("extractive", None, None)
     assert set(data["citations"][0]) == {
         "n", "article", "title", "date", "dateline", "month_day", "resolved", "source",
         "start", "end", "quote", "score", "focus",
