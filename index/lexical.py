@@ -363,9 +363,10 @@ def _allowed(seg: Segment, include: Collection[str] | None, exclude: Collection[
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
-    """Indices of the ``n`` highest positive scores (argpartition, not a full sort)."""
+    """Indices of the ``n`` highest positive scores (argpartition, not a full sort), and of
+    every score tied with the ``n``-th, so that the caller's tie-break by chunk id decides."""
     positive = np.flatnonzero(scores > 0)
     if len(positive) > n:
-        part = np.argpartition(-scores[positive], n - 1)[:n]
-        positive = positive[part]
+        nth = -np.partition(-scores[positive], n - 1)[n - 1]
+        positive = positive[scores[positive] >= nth]
     return positive
