@@ -104,7 +104,8 @@ def ingest(
     close: Callable[[], None] = lambda: None  # noqa: E731
     if progress is None and bar and len(todo) >= PROGRESS_BAR_FROM:
         progress, close = _tqdm_progress(len(todo))
-    embedded, done, stored = 0, 0, []
+    embedded, done = 0, 0
+    stored: list[Article] = []
     pending: list[tuple[Article, list[Chunk]]] = []
 
     def flush() -> None:
