@@ -142,6 +142,22 @@ def test_tombstones_survive_save_and_load(tmp_path: Path) -> None:
     _assert_same_ranking(reloaded, _full_build(grown, live), vocab)
 
 
+def test_merged_segments_equal_a_fresh_build() -> None:
+    from index.lexical import Segment, merge
+
+    a = Segment.build(["x:1", "x:2", "x:3"], ["x"] * 3, [["ab", "c"], ["gone"], ["c", "d" * 30]])
+    b = Segment.build(["y:1"], ["y"], [["zz", "ab", "ab", "é"]])
+    a.dead[1] = True
+    merged = merge([a, b])
+    fresh = Segment.build(
+        ["x:1", "x:3", "y:1"],
+        ["x", "x", "y"],
+        [["ab", "c"], ["c", "d" * 30], ["zz", "ab", "ab", "é"]],
+    )
+    for name in ("terms", "indptr", "rows", "tf", "ids", "articles", "lengths", "dead"):
+        assert np.array_equal(getattr(merged, name), getattr(fresh, name)), name
+
+
 # -- the store at a few thousand chunks ------------------------------------------------------
 @pytest.fixture(scope="module")
 def big_index(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
