@@ -129,7 +129,7 @@ def searched_for(answer: Answer) -> str:
     """ "Searched for: ..." when a follow-up was searched for as interpreted (issue 8)."""
     if not answer.interpreted or answer.interpreted == answer.question:
         return ""
-    return f"<p class='newsqa-meta newsqa-searched'>Searched for: {_esc(answer.interpreted)}</p>"
+    return f"<p class='newsqa-meta newsqa-searched'>Searched for: {html.escape(answer.interpreted)}</p>"
 
 
 def answer_markdown(answer: Answer, turn: int, parts: int | None = None) -> str:
@@ -162,6 +162,9 @@ def answer_markdown(answer: Answer, turn: int, parts: int | None = None) -> str:
         )
         shown.append(f"{_with_focus(body.rstrip(), answer, numbers)} {markers}")
     done = parts is None or parts >= len(answer.sentences())
+    # A blank line ends the HTML block of the head, so the sentences are Markdown again
+    # (their escapes apply): without it the whole message would be raw HTML.
+    head = f"{head}\n\n" if head else ""
     return head + " ".join(shown) + (_confidence_html(answer) if done else "")
 
 
