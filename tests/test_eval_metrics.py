@@ -102,7 +102,12 @@ def test_a_refused_answerable_question_is_a_false_refusal() -> None:
     assert failure_kind(outcome) == "false_refusal"
     figures = summarise([outcome])
     assert figures["refusal"]["answerable_refused"] == 1.0
-    assert figures["answer"] == {"accuracy": 0.0, "mean_words": 0.0}
+    assert figures["answer"] == {
+        "accuracy": 0.0,
+        "mean_words": 0.0,
+        "short_given": 0,
+        "short_exact": 0.0,
+    }
     assert figures["citations"]["supporting"] == 0.0  # no answered answerable question
 
 
@@ -141,7 +146,12 @@ def test_summary_figures_over_a_small_run() -> None:
         "hit@10": 0.6667,
         "mrr@10": round((1 + 1 / 3) / 3, 4),
     }
-    assert s["answer"] == {"accuracy": 0.3333, "mean_words": round((7 + 2 + 7) / 3, 2)}
+    assert s["answer"] == {
+        "accuracy": 0.3333,
+        "mean_words": round((7 + 2 + 7) / 3, 2),
+        "short_given": 0,  # no answer here has a short answer
+        "short_exact": 0.0,
+    }
     assert s["citations"] == {"valid": 1.0, "supporting": 0.5, "count": 3}
     assert s["refusal"] == {"unanswerable_refused": 0.5, "answerable_refused": 0.3333}
     assert s["latency_ms"] == {"p50": 30.0, "p95": 48.0}

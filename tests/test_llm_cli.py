@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.conftest import ROOT
 from tests.stub_llm import Reply, StubLLM
 from tests.test_cli import indexed, newsqa  # noqa: F401  (the fixture)
 from tests.test_llm import GOOD, KEY, QUESTION, reply
@@ -66,6 +67,7 @@ def test_eval_answerer_llm_reports_the_kept_share(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     figures = json.loads((tmp_path / "e.json").read_text())
     assert figures["verification"]["kept_share"] == 1.0
-    assert figures["verification"]["llm_answers"] == figures["questions"]
-    assert len(stub.requests) == figures["questions"]  # the warm-up question is extractive
+    asked = len((ROOT / "eval" / "qa.jsonl").read_text(encoding="utf-8").split("\n")) - 1
+    assert figures["verification"]["llm_answers"] == asked  # standalone and dialogue lines
+    assert len(stub.requests) == asked  # the warm-up question is extractive
     assert "verification.kept_share 1.00" in out.stdout and "LLM runs are not)" in out.stdout

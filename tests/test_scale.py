@@ -268,7 +268,10 @@ def test_opening_the_index_loads_no_per_chunk_objects(
     big_growth, store = growth(big_index["settings"])
     chunks = store.count()
     assert chunks >= 2000
-    assert big_growth - small_growth < chunks // 10, (big_growth, small_growth)
+    # The per-article table (dates for "last week", filters) is a few objects an article;
+    # nothing may grow with the chunks.
+    per_article = 8 * len(store.articles())
+    assert big_growth - small_growth < chunks // 10 + per_article, (big_growth, small_growth)
     assert reads and all(n is not None and n <= 60 for n in reads), reads
     assert len(store.articles()) == ARTICLES
     for seg in store.lexical.segments:

@@ -63,18 +63,18 @@ def test_the_dates_note_says_when_no_article_has_a_date() -> None:
 def test_a_resolved_date_is_shown_beside_the_untouched_quote() -> None:
     quote = "he also held consultations today."
     cite = Citation(
-        1,
-        "a.txt",
-        None,
-        None,
-        "TASS",
-        0,
-        len(quote),
-        quote,
-        0.9,
-        "MOSCOW, December 2",
-        "12-02",
-        "today = December 2",
+        n=1,
+        article="a.txt",
+        title=None,
+        date=None,
+        source="TASS",
+        start=0,
+        end=len(quote),
+        quote=quote,
+        score=0.9,
+        dateline="MOSCOW, December 2",
+        month_day="12-02",
+        resolved="today = December 2",
     )
     answer = Answer("When?", f"{quote} [1]", False, (cite,))
     cards = ui.sources_html(answer, 0)
