@@ -170,7 +170,7 @@ class Assistant:
 
     def _draft(self, turn: Interpretation, asked: Question, passages: list[Passage]) -> Draft:
         """The answerer's draft, refused when no quote answers for the question's own date."""
-        draft = self.answerer.answer(asked, passages, self.store.lexical)
+        draft = self.answerer.answer(asked, passages, self.store.lexical, turn.followup)
         own_dates = question_dates(turn.question, self.newest())
         if draft.refused and not question_terms(without_order_words(turn.answering)):
             lead = ranking.lead_citation(passages, own_dates)  # "What happened most recently?"
