@@ -129,7 +129,8 @@ def searched_for(answer: Answer) -> str:
     """ "Searched for: ..." when a follow-up was searched for as interpreted (issue 8)."""
     if not answer.interpreted or answer.interpreted == answer.question:
         return ""
-    return f"<p class='newsqa-meta newsqa-searched'>Searched for: {html.escape(answer.interpreted)}</p>"
+    searched = html.escape(answer.interpreted)
+    return f"<p class='newsqa-meta newsqa-searched'>Searched for: {searched}</p>"
 
 
 def answer_markdown(answer: Answer, turn: int, parts: int | None = None) -> str:
