@@ -105,8 +105,11 @@ def _hand_refuses(case: Case, probs: np.ndarray) -> bool:
     return ent_missing > 0 or unknown >= 0.6 or case.x[best, COL["cov_article"]] < 0.25
 
 
-def cross_validate(cases: Sequence[Case], k: int) -> dict[str, Any]:
-    fold = np.asarray(folds_of(cases, k))
+def out_of_fold(
+    cases: Sequence[Case], fold: np.ndarray, k: int
+) -> tuple[list[dict[str, Any]], np.ndarray, np.ndarray]:
+    """Each case answered by a ranker fitted on the other folds: the outcomes, and the
+    confidence model's inputs and labels."""
     oof: list[np.ndarray] = [np.zeros(0)] * len(cases)
     for f in range(k):
         model = fit_ranker([c for c, g in zip(cases, fold, strict=True) if g != f])
@@ -115,6 +118,12 @@ def cross_validate(cases: Sequence[Case], k: int) -> dict[str, Any]:
     outcomes = [_outcome(c, p) for c, p in zip(cases, oof, strict=True)]
     xc = np.vstack([o["conf_x"] for o in outcomes])
     yc = np.asarray([float(o["correct"]) for o in outcomes])
+    return outcomes, xc, yc
+
+
+def cross_validate(cases: Sequence[Case], k: int) -> dict[str, Any]:
+    fold = np.asarray(folds_of(cases, k))
+    outcomes, xc, yc = out_of_fold(cases, fold, k)
     answerable = np.asarray([c.answerable for c in cases])
     refused = np.zeros(len(cases), dtype=bool)
     conf = np.zeros(len(cases))
@@ -216,15 +225,7 @@ def _ranks(rows: Sequence[Case], w: float, depth: int = 50) -> dict[str, float]:
 def fit_final(cases: Sequence[Case]) -> tuple[LogisticModel, LogisticModel]:
     """Both models on every case; the threshold from out-of-fold confidences."""
     ranker = fit_ranker(cases)
-    fold = np.asarray(folds_of(cases, 5))
-    oof: list[np.ndarray] = [np.zeros(0)] * len(cases)
-    for f in range(5):
-        model = fit_ranker([c for c, g in zip(cases, fold, strict=True) if g != f])
-        for i in np.flatnonzero(fold == f):
-            oof[i] = model.softmax(cases[i].x) if len(cases[i].y) else np.zeros(0)
-    outcomes = [_outcome(c, p) for c, p in zip(cases, oof, strict=True)]
-    xc = np.vstack([o["conf_x"] for o in outcomes])
-    yc = np.asarray([float(o["correct"]) for o in outcomes])
+    _, xc, yc = out_of_fold(cases, np.asarray(folds_of(cases, 5)), 5)
     confidence = fit_logistic(xc, yc, CONFIDENCE_FEATURES, L2_CONFIDENCE)
     answerable = np.asarray([c.answerable for c in cases])
     threshold = _threshold(confidence.predict(xc), answerable)
