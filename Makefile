@@ -17,8 +17,8 @@ install: $(STAMP)
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
-	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(BIN)/uv pip sync --quiet --compile-bytecode --link-mode=copy --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip install --quiet --link-mode=copy --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 
 # Index seeds/ when the index is missing or stale (ingest is incremental: a
