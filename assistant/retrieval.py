@@ -17,7 +17,8 @@ import numpy as np
 from assistant.domain import Passage
 from assistant.question import Question
 from index.metadata import Metadata
-from index.store import ChunkStore, StoredChunk
+from index.records import StoredChunk
+from index.store import ChunkStore
 
 BM25_WEIGHT = 0.3
 CANDIDATES = 30

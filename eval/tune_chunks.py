@@ -28,7 +28,7 @@ def _supports(raw: dict[str, Any]) -> list[tuple[str, str]]:
 
 def evaluate(chunks: list[Any], titles: dict[str, str | None], raws, texts, title: bool):
     from index.lexical import LexicalIndex
-    from index.store import lexical_text
+    from index.records import lexical_text
     from index.terms import terms
 
     index = LexicalIndex()

@@ -16,7 +16,8 @@ from pathlib import Path
 from index.articles import Article, load_articles
 from index.chunking import Chunk, chunk_article
 from index.errors import ArticleError
-from index.store import ChunkStore, Prepared
+from index.records import Prepared
+from index.store import ChunkStore
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]  # done, total, article id

@@ -21,7 +21,8 @@ from index.articles import decode, is_article_file, load_article, read_contained
 from index.errors import ArticleError
 from index.ingest import IngestReport, Progress, ingest
 from index.metadata import Metadata
-from index.store import ArticleRecord, ChunkStore
+from index.records import ArticleRecord
+from index.store import ChunkStore
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html")
 MAX_STEM = 100

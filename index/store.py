@@ -9,108 +9,33 @@ folder dirty first; a dirty, missing or unreadable local index is rebuilt from C
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from index.articles import Article
-from index.chunking import Chunk, chunker_version
+from index.chunking import chunker_version
 from index.embedding import DIMENSION, MODEL_ID, MiniLMEmbedding
 from index.errors import IndexMismatchError, IndexMissingError, StoreError
 from index.lexical import LexicalIndex
-from index.metadata import Metadata
-from index.terms import terms
+from index.records import (
+    ArticleRecord,
+    Prepared,
+    StoredChunk,
+    chunk_from,
+    chunk_metadata,
+    count_into,
+    lexical_text,
+    read_articles,
+    unpack_vectors,
+    write_articles,
+)
 
 log = logging.getLogger(__name__)
 _PAGE = 2000
 _BATCH = 1000
-META_FIELDS = ("title", "date", "source", "url", "dateline", "month_day")
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """What the index knows about one article."""
-
-    id: str
-    sha256: str
-    meta: Metadata
-    chunks: int
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    """A chunk as read back from Chroma, with its article's metadata and, when asked for,
-    its vector and its sentences' vectors (rows in ``chunk.sentences`` order)."""
-
-    chunk: Chunk
-    meta: dict[str, Any]
-    vector: np.ndarray | None = None
-    sentence_vectors: np.ndarray | None = None
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """An article ready to store: its chunks, their vectors, their sentences' vectors."""
-
-    article: Article
-    chunks: list[Chunk]
-    vectors: np.ndarray
-    sentence_vectors: list[np.ndarray]
-
-
-def pack_vectors(rows: np.ndarray) -> str:
-    """Unit vectors as int8 (scaled per row), base64: cosine survives, size is a quarter."""
-    if not len(rows):
-        return ""
-    scale = np.abs(rows).max(axis=1, keepdims=True)
-    q = np.round(rows / np.clip(scale, 1e-12, None) * 127).astype(np.int8)
-    return base64.b64encode(q.tobytes()).decode("ascii")
-
-
-def unpack_vectors(data: str) -> np.ndarray:
-    raw = np.frombuffer(base64.b64decode(data), dtype=np.int8).astype(np.float32)
-    rows = raw.reshape(-1, DIMENSION)
-    return rows / np.clip(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12, None)
-
-
-def lexical_text(chunk_text: str, title: str | None) -> list[str]:
-    """What BM25 indexes for a chunk: its article's title, then the chunk's text."""
-    return terms(f"{title}\n{chunk_text}" if title else chunk_text)
-
-
-def _chunk_metadata(article: Article, chunk: Chunk, svec: np.ndarray) -> dict[str, Any]:
-    meta: dict[str, Any] = {
-        "article": article.id,
-        "sha256": article.sha256,
-        "index": chunk.index,
-        "start": chunk.start,
-        "end": chunk.end,
-        "tokens": chunk.tokens,
-        "sentences": json.dumps(chunk.sentences),
-        "svec": pack_vectors(svec),
-    }
-    meta.update({k: v for k, v in vars(article.meta).items() if v is not None})
-    return meta
-
-
-def _chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
-    spans = tuple((int(s), int(e)) for s, e in json.loads(meta["sentences"]))
-    return Chunk(
-        chunk_id,
-        meta["article"],
-        meta["index"],
-        meta["start"],
-        meta["end"],
-        text,
-        spans,
-        meta["tokens"],
-    )
 
 
 def _register(ef_class: type) -> None:
@@ -210,7 +135,7 @@ class ChunkStore:
                 [lexical_text(d, m.get("title")) for d, m in zip(docs, metas, strict=True)],
             )
             for meta in metas:
-                _count_into(records, meta)
+                count_into(records, meta)
         self.lexical.compact(force=True)
         self._articles = dict(sorted(records.items()))
         self.commit(force=True)
@@ -238,7 +163,7 @@ class ChunkStore:
     def _records(self) -> dict[str, ArticleRecord]:
         """The article table itself (changed in place by ``put_many`` and ``remove``)."""
         if self._articles is None:
-            self._articles = _read_articles(self._local / "articles.json")
+            self._articles = read_articles(self._local / "articles.json")
             if self._articles is None:
                 self._rebuild_local()
         assert self._articles is not None
@@ -273,7 +198,7 @@ class ChunkStore:
                 ids.append(chunk.id)
                 vectors.append(vec)
                 docs.append(chunk.text)
-                metas.append(_chunk_metadata(item.article, chunk, svec))
+                metas.append(chunk_metadata(item.article, chunk, svec))
         for b in range(0, len(ids), _BATCH):
             self._collection.upsert(
                 ids=ids[b : b + _BATCH],
@@ -318,7 +243,7 @@ class ChunkStore:
             return
         self.lexical.compact()
         self.lexical.save(self._local)
-        _write_articles(self._local / "articles.json", self._records())
+        write_articles(self._local / "articles.json", self._records())
         (self._local / "DIRTY").unlink(missing_ok=True)
 
     def drop(self) -> None:
@@ -368,7 +293,7 @@ class ChunkStore:
         ):
             svec = unpack_vectors(meta["svec"]) if meta.get("svec") else None
             vec = np.asarray(embeddings[i], dtype=np.float32) if embeddings is not None else None
-            out[cid] = StoredChunk(_chunk_from(cid, doc, meta), dict(meta), vec, svec)
+            out[cid] = StoredChunk(chunk_from(cid, doc, meta), dict(meta), vec, svec)
         return out
 
     def vectors_of(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
@@ -391,34 +316,3 @@ def _where(include: Collection[str] | None, exclude: Collection[str]) -> dict[st
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else {"$and": parts}
-
-
-def _count_into(records: dict[str, ArticleRecord], meta: dict[str, Any]) -> None:
-    name = meta["article"]
-    known = records.get(name)
-    fields = {k: meta.get(k) for k in META_FIELDS}
-    count = known.chunks + 1 if known else 1
-    records[name] = ArticleRecord(name, meta["sha256"], Metadata(**fields), count)
-
-
-def _read_articles(path: Path) -> dict[str, ArticleRecord] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {
-            name: ArticleRecord(
-                name, r["sha256"], Metadata(**{k: r.get(k) for k in META_FIELDS}), r["chunks"]
-            )
-            for name, r in sorted(data.items())
-        }
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _write_articles(path: Path, records: dict[str, ArticleRecord]) -> None:
-    data = {
-        name: {"sha256": r.sha256, "chunks": r.chunks, **vars(r.meta)}
-        for name, r in sorted(records.items())
-    }
-    staging = path.with_name(path.name + ".tmp")
-    staging.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    staging.replace(path)

@@ -1,0 +1,132 @@
+"""How the index records chunks and articles: the metadata each chunk carries in Chroma,
+its int8 sentence vectors, the terms BM25 reads, and the small per-article table kept
+beside BM25 in ``NEWSQA_DATA_DIR``."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.articles import Article
+from index.chunking import Chunk
+from index.embedding import DIMENSION
+from index.metadata import Metadata
+from index.terms import terms
+
+META_FIELDS = ("title", "date", "source", "url", "dateline", "month_day")
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the index knows about one article."""
+
+    id: str
+    sha256: str
+    meta: Metadata
+    chunks: int
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as read back from Chroma, with its article's metadata and, when asked for,
+    its vector and its sentences' vectors (rows in ``chunk.sentences`` order)."""
+
+    chunk: Chunk
+    meta: dict[str, Any]
+    vector: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An article ready to store: its chunks, their vectors, their sentences' vectors."""
+
+    article: Article
+    chunks: list[Chunk]
+    vectors: np.ndarray
+    sentence_vectors: list[np.ndarray]
+
+
+def pack_vectors(rows: np.ndarray) -> str:
+    """Unit vectors as int8 (scaled per row), base64: cosine survives, size is a quarter."""
+    if not len(rows):
+        return ""
+    scale = np.abs(rows).max(axis=1, keepdims=True)
+    q = np.round(rows / np.clip(scale, 1e-12, None) * 127).astype(np.int8)
+    return base64.b64encode(q.tobytes()).decode("ascii")
+
+
+def unpack_vectors(data: str) -> np.ndarray:
+    raw = np.frombuffer(base64.b64decode(data), dtype=np.int8).astype(np.float32)
+    rows = raw.reshape(-1, DIMENSION)
+    return rows / np.clip(np.linalg.norm(rows, axis=1, keepdims=True), 1e-12, None)
+
+
+def lexical_text(chunk_text: str, title: str | None) -> list[str]:
+    """What BM25 indexes for a chunk: its article's title, then the chunk's text."""
+    return terms(f"{title}\n{chunk_text}" if title else chunk_text)
+
+
+def chunk_metadata(article: Article, chunk: Chunk, svec: np.ndarray) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "article": article.id,
+        "sha256": article.sha256,
+        "index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "tokens": chunk.tokens,
+        "sentences": json.dumps(chunk.sentences),
+        "svec": pack_vectors(svec),
+    }
+    meta.update({k: v for k, v in vars(article.meta).items() if v is not None})
+    return meta
+
+
+def chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
+    spans = tuple((int(s), int(e)) for s, e in json.loads(meta["sentences"]))
+    return Chunk(
+        chunk_id,
+        meta["article"],
+        meta["index"],
+        meta["start"],
+        meta["end"],
+        text,
+        spans,
+        meta["tokens"],
+    )
+
+
+def count_into(records: dict[str, ArticleRecord], meta: dict[str, Any]) -> None:
+    name = meta["article"]
+    known = records.get(name)
+    fields = {k: meta.get(k) for k in META_FIELDS}
+    count = known.chunks + 1 if known else 1
+    records[name] = ArticleRecord(name, meta["sha256"], Metadata(**fields), count)
+
+
+def read_articles(path: Path) -> dict[str, ArticleRecord] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {
+            name: ArticleRecord(
+                name, r["sha256"], Metadata(**{k: r.get(k) for k in META_FIELDS}), r["chunks"]
+            )
+            for name, r in sorted(data.items())
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_articles(path: Path, records: dict[str, ArticleRecord]) -> None:
+    data = {
+        name: {"sha256": r.sha256, "chunks": r.chunks, **vars(r.meta)}
+        for name, r in sorted(records.items())
+    }
+    staging = path.with_name(path.name + ".tmp")
+    staging.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    staging.replace(path)
