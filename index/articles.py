@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.cleaning import content_segments, locate_segments
-from index.errors import ArticleError
+from index.errors import ArticleError, NotContainedError
 from index.metadata import Metadata, metadata_from_text, read_sidecar
 
 log = logging.getLogger(__name__)
@@ -82,9 +82,9 @@ def read_contained(folder: Path, name: str, max_bytes: int = MAX_ARTICLE_BYTES) 
         reason = getattr(exc, "strerror", None) or "a broken or looping link"
         raise ArticleError(shown, f"cannot be read ({reason})") from exc
     if not real.is_relative_to(folder.resolve()):
-        raise ArticleError(shown, "is a link to a file outside the article folder; not read")
+        raise NotContainedError(shown, "is a link to a file outside the article folder; not read")
     if not stat.S_ISREG(info.st_mode):
-        raise ArticleError(shown, f"is {_kind(info.st_mode)}, not an article file")
+        raise NotContainedError(shown, f"is {_kind(info.st_mode)}, not an article file")
     if info.st_size > max_bytes:
         mb = 1024 * 1024
         raise ArticleError(

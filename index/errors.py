@@ -16,6 +16,12 @@ class ArticleError(NewsqaError):
         self.reason = reason
 
 
+class NotContainedError(ArticleError):
+    """The name is not a regular file inside the article folder (a link leaving it, a
+    device, a pipe, a socket): it is no article, and what an earlier index took from it
+    is dropped."""
+
+
 class ModelError(NewsqaError):
     """The embedding model or its tokenizer is missing or not the expected file."""
 

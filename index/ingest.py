@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index.articles import Article, load_articles
 from index.chunking import Chunk, chunk_article
-from index.errors import ArticleError
+from index.errors import ArticleError, NotContainedError
 from index.records import Prepared
 from index.store import ChunkStore
 
@@ -100,7 +100,10 @@ def ingest(
     skipped = list(loaded.skipped)
     known = dict(store.articles())
     todo = [a for a in loaded.articles if a.id not in known or known[a.id].sha256 != a.sha256]
-    present = {a.id for a in loaded.articles} | {p.name for p in loaded.skipped}
+    # A file that cannot be read now keeps what it had in the index; one that is not an
+    # article of this folder at all (a link leaving it, a device) loses it.
+    kept = {p.name for p in loaded.skipped if not isinstance(p, NotContainedError)}
+    present = {a.id for a in loaded.articles} | kept
     gone = set(known) - present
     close: Callable[[], None] = lambda: None  # noqa: E731
     if progress is None and bar and len(todo) >= PROGRESS_BAR_FROM:

@@ -536,3 +536,25 @@ def test_the_viewer_never_follows_an_indexed_name_swapped_for_a_link_out(
     delete_article(world["corpus"], name, store, world["root"] / "trash")
     assert secret.read_text(encoding="utf-8").startswith("Private")  # the link went, not it
     assert name not in store.articles()
+
+
+def test_an_article_that_becomes_a_link_out_of_the_folder_loses_its_chunks(
+    world: dict[str, Path], model: Any
+) -> None:
+    """What an earlier index took from a name that is now a link leaving the folder (or a
+    device) is dropped; a file that merely cannot be read keeps its chunks."""
+    from index.factory import open_store
+    from index.ingest import ingest
+
+    corpus = world["corpus"]
+    (corpus / "harbour.txt").write_text(GOOD, encoding="utf-8")
+    store = open_store(settings_for(world), model)
+    assert ingest(corpus, store, bar=False).added == 1
+    (corpus / "harbour.txt").unlink()
+    (corpus / "harbour.txt").symlink_to(_outside_file(corpus))
+    report = ingest(corpus, store, bar=False)
+    assert [e.name for e in report.skipped] == ["harbour.txt"]
+    assert "outside the article folder" in report.skipped[0].reason
+    assert report.removed == 1 and "harbour.txt" not in store.articles()
+    assert store.lexical.chunk_ids({"harbour.txt"}) == []
+    assert_seeds_answerable(store, settings_for(world), corpus)
