@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from index.terms import terms, words
+from index.terms import terms
 
 # Words that shape a question but are not evidence the articles must contain.
 _ASKING = frozenset(
@@ -117,7 +117,3 @@ def question_entities(question: str) -> set[str]:
         if token[:1].isupper() or token.isdigit():
             found.update(terms(token))
     return found
-
-
-def word_count(text: str) -> int:
-    return len(words(text))

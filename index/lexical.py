@@ -252,18 +252,12 @@ class LexicalIndex:
             self.segments.append(Segment.build(ids, articles, docs))
 
     def remove_articles(self, names: Collection[str]) -> None:
-        self._tombstone("articles", names)
-
-    def remove_ids(self, ids: Collection[str]) -> None:
-        self._tombstone("ids", ids)
-
-    def _tombstone(self, column: str, values: Collection[str]) -> None:
-        """Mark dead the live rows whose ``column`` (ids or articles) is one of ``values``."""
-        if not values:
+        """Mark dead the live rows of the articles ``names``."""
+        if not names:
             return
-        wanted = _encode(values)
+        wanted = _encode(names)
         for seg in self.segments:
-            hit = np.isin(np.asarray(getattr(seg, column)), wanted) & ~seg.dead
+            hit = np.isin(np.asarray(seg.articles), wanted) & ~seg.dead
             if hit.any():
                 seg.dead = seg.dead | hit
                 self._dead_changed.add(id(seg))
