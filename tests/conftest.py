@@ -5,6 +5,8 @@ from __future__ import annotations
 import ipaddress
 import shutil
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,27 @@ def corpus(tmp_path: Path) -> Path:
     folder = tmp_path / "corpus"
     shutil.copytree(SEEDS, folder)
     return folder
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def serving(assistant: Any, settings: Any) -> Iterator[tuple[str, Any]]:
+    """The real UI for ``assistant`` on a free loopback port; yields its base URL
+    (``http://127.0.0.1:PORT``) and the Gradio app, and closes the server afterwards."""
+    import ui
+
+    app = ui.build_app(assistant, settings)
+    port = free_port()
+    ui.launch_app(app, settings, "127.0.0.1", port, block=False)
+    try:
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        app.close()
 
 
 def build_index(data_dir: Path, corpus_dir: Path, model: Any) -> tuple[Any, Any]:

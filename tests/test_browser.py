@@ -16,9 +16,8 @@ from urllib.parse import urlparse
 
 import pytest
 
-import ui
-from tests.conftest import ROOT, SEEDS, build_index
-from tests.test_ui import NEW_ARTICLE, NEW_QUESTION, SEED_QUESTION, UNANSWERABLE, free_port
+from tests.conftest import ROOT, SEEDS, build_index, serving
+from tests.test_ui import NEW_ARTICLE, NEW_QUESTION, SEED_QUESTION, UNANSWERABLE
 
 pytestmark = pytest.mark.browser
 
@@ -72,13 +71,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iterator
     shutil.copytree(SEEDS, root / "corpus")
     settings, store = build_index(root / "data", root / "corpus", model)
     assistant = assistant_for(store, settings)
-    app = ui.build_app(assistant, settings)
-    port = free_port()
-    ui.launch_app(app, settings, "127.0.0.1", port, block=False)
-    try:
-        yield {"url": f"http://127.0.0.1:{port}/", "assistant": assistant, "root": root}
-    finally:
-        app.close()
+    with serving(assistant, settings) as (base, _app):
+        yield {"url": f"{base}/", "assistant": assistant, "root": root}
 
 
 @pytest.fixture

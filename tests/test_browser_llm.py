@@ -11,11 +11,10 @@ import pytest
 
 import ui
 from index.settings import Settings
-from tests.conftest import SEEDS, build_index
+from tests.conftest import SEEDS, build_index, serving
 from tests.stub_llm import Reply, StubLLM
 from tests.test_browser import ARGS, ARTIFACTS, CHROMIUM, WAIT_MS, ask, browser, unavailable  # noqa: F401
 from tests.test_llm import GOOD, QUESTION, reply
-from tests.test_ui import free_port
 
 pytestmark = pytest.mark.browser
 INVENTED = "The visit lasted 12 days."
@@ -30,13 +29,8 @@ def llm_app(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iterator[di
     _, store = build_index(root / "data", root / "corpus", model)
     with StubLLM([Reply(reply(f"{GOOD} [{{n}}] {INVENTED} [{{n}}]"))]) as stub:
         settings = Settings(data_dir=root / "data", corpus_dir=root / "corpus", llm_url=stub.url)
-        app = ui.build_app(assistant_for(store, settings), settings)
-        port = free_port()
-        ui.launch_app(app, settings, "127.0.0.1", port, block=False)
-        try:
-            yield {"url": f"http://127.0.0.1:{port}/", "stub": stub}
-        finally:
-            app.close()
+        with serving(assistant_for(store, settings), settings) as (base, _app):
+            yield {"url": f"{base}/", "stub": stub}
 
 
 def test_the_toggle_is_hidden_without_an_llm(seed_assistant: Any) -> None:

@@ -12,10 +12,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-import ui
-from tests.conftest import SEEDS, build_index
+from tests.conftest import SEEDS, build_index, serving
 from tests.test_browser import WAIT_MS, ask, browser  # noqa: F401  (browser is a fixture)
-from tests.test_ui import SEED_QUESTION, free_port
+from tests.test_ui import SEED_QUESTION
 
 pytestmark = pytest.mark.browser
 
@@ -44,13 +43,8 @@ def hostile_server(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iter
     (root / "corpus" / FILE_NAME).write_text(HOSTILE, encoding="utf-8")
     settings, store = build_index(root / "data", root / "corpus", model)
     settings = settings.model_copy(update={"max_upload_bytes": LIMIT})
-    app = ui.build_app(assistant_for(store, settings), settings)
-    port = free_port()
-    ui.launch_app(app, settings, "127.0.0.1", port, block=False)
-    try:
-        yield {"url": f"http://127.0.0.1:{port}/", "root": root}
-    finally:
-        app.close()
+    with serving(assistant_for(store, settings), settings) as (base, _app):
+        yield {"url": f"{base}/", "root": root}
 
 
 @pytest.fixture

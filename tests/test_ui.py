@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import ui
 from assistant.domain import Answer, Citation, Passage
 from index.errors import NewsqaError
 from index.metadata import Metadata
-from tests.conftest import ROOT, build_index
+from tests.conftest import ROOT, build_index, free_port, serving
 
 SEED_QUESTION = "Who invited Wang Yi to Moscow for his December visit?"
 UNANSWERABLE = "What is the capital of Peru?"
@@ -29,12 +28,6 @@ NEW_ARTICLE = (
     "astronomer Maris Kallaste, who said its telescope will map comets for a decade.\n\n"
     "The observatory cost 12 million euros and was built in two years.\n"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -49,19 +42,14 @@ def server(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iterator[dic
     shutil.copytree(SEEDS, root / "corpus")
     settings, store = build_index(root / "data", root / "corpus", model)
     app_assistant = assistant_for(store, settings)
-    app = ui.build_app(app_assistant, settings)
-    port = free_port()
-    ui.launch_app(app, settings, "127.0.0.1", port, block=False)
-    try:
+    with serving(app_assistant, settings) as (base, _app):
         yield {
-            "url": f"http://127.0.0.1:{port}/",
+            "url": f"{base}/",
             "corpus": root / "corpus",
             "root": root,
             "assistant": app_assistant,
             "settings": settings,
         }
-    finally:
-        app.close()
 
 
 @pytest.fixture(scope="module")
@@ -221,17 +209,12 @@ def test_a_password_protects_the_app_when_auth_is_set(server: dict[str, Any]) ->
     from gradio_client.exceptions import AuthenticationError
 
     settings = server["settings"].model_copy(update={"ui_auth": "reader:s3cret"})
-    app = ui.build_app(server["assistant"], settings)
-    port = free_port()
-    ui.launch_app(app, settings, "127.0.0.1", port, block=False)
-    try:
-        url = f"http://127.0.0.1:{port}/"
+    with serving(server["assistant"], settings) as (base, _app):
+        url = f"{base}/"
         with pytest.raises(AuthenticationError, match="credentials were not provided"):
             Client(url, verbose=False).predict(SEED_QUESTION, api_name="/ask")
         client = Client(url, auth=("reader", "s3cret"), verbose=False)
         assert not client.predict(SEED_QUESTION, api_name="/ask")["refused"]
-    finally:
-        app.close()
 
 
 def test_serve_refuses_a_public_address_before_loading_anything(tmp_path: Path) -> None:

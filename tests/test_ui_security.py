@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 import ui
-from tests.conftest import SEEDS, build_index
-from tests.test_ui import SEED_QUESTION, free_port
+from tests.conftest import SEEDS, build_index, serving
+from tests.test_ui import SEED_QUESTION
 
 AUTH = ("reader", "s3cret")
 
@@ -50,13 +50,8 @@ def locked(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iterator[dic
     shutil.copytree(SEEDS, root / "corpus")
     settings, store = build_index(root / "data", root / "corpus", model)
     settings = settings.model_copy(update={"ui_auth": ":".join(AUTH)})
-    app = ui.build_app(assistant_for(store, settings), settings)
-    port = free_port()
-    ui.launch_app(app, settings, "127.0.0.1", port, block=False)
-    try:
-        yield {"url": f"http://127.0.0.1:{port}", "app": app, "corpus": root / "corpus"}
-    finally:
-        app.close()
+    with serving(assistant_for(store, settings), settings) as (base, _app):
+        yield {"url": base, "app": _app, "corpus": root / "corpus"}
 
 
 def test_every_route_but_the_login_page_needs_the_login(locked: dict[str, Any]) -> None:
@@ -112,11 +107,7 @@ def test_without_a_login_the_corpus_is_still_not_served_as_files(
 
     shutil.copytree(SEEDS, tmp_path / "corpus")
     settings, store = build_index(tmp_path / "data", tmp_path / "corpus", model)
-    app = ui.build_app(assistant_for(store, settings), settings)
-    port = free_port()
-    ui.launch_app(app, settings, "127.0.0.1", port, block=False)
-    try:
-        base = f"http://127.0.0.1:{port}"
+    with serving(assistant_for(store, settings), settings) as (base, _app):
         for path in [
             tmp_path / "corpus" / "000_a9c536138ddd3905.txt",
             Path("/etc/passwd"),
@@ -125,8 +116,6 @@ def test_without_a_login_the_corpus_is_still_not_served_as_files(
             for route in (f"/gradio_api/file={path}", f"/gradio_api/file/{path}"):
                 response = httpx.get(base + route, timeout=10)
                 assert response.status_code in (403, 404), (route, response.status_code)
-    finally:
-        app.close()
 
 
 def test_an_error_leaves_the_chat_and_the_viewer_as_they_were(
