@@ -15,10 +15,11 @@ import numpy as np
 
 from assistant.domain import Passage, Span
 from assistant.evidence import TYPE_KINDS, has_type
+from assistant.focus import answer_phrases, phrase_key
 from assistant.question import Question
 from index.terms import terms
 
-FEATURES_VERSION = 4  # bump when a feature's computation changes (training caches key on it)
+FEATURES_VERSION = 5  # bump when a feature's computation changes (training caches key on it)
 SENTENCE_FEATURES = (
     "cov_sent",  # idf-weighted share of the question's terms in the sentence
     "cov_ctx",  # ... in the sentence and its neighbours in the passage
@@ -158,7 +159,7 @@ def sentence_features(
         passage_terms.setdefault(c.passage.chunk_id, set()).update(c.terms)
     article_terms: dict[str, set[str]] = {}
     for p in passages:
-        article_terms.setdefault(p.article, set()).update(passage_terms[p.chunk_id])
+        article_terms.setdefault(p.article, set()).update(passage_terms.get(p.chunk_id, ()))
     top_score = max((p.score for p in passages), default=0.0) or 1.0
     rows = []
     for c in cands:
@@ -206,6 +207,26 @@ def sentence_features(
         x[:, 4] = x[:, 0] - x[:, 0].max()
         x[:, 8] = x[:, 7] - x[:, 7].max()
     return x
+
+
+def phrase_votes(
+    question: Question, cands: Sequence[Candidate], cov: np.ndarray
+) -> dict[str, float]:
+    """Redundancy, for choosing among several phrases of the asked type in one sentence:
+    each retrieved article supports a phrase (by its key, see ``assistant.focus``) with the
+    best ``cov`` (question coverage) among its sentences that contain it; the support of a
+    phrase is the sum over articles. (As a sentence-ranking feature this did not help on
+    rtqa-dev: eval/README.md.)"""
+    bodies = [f" {phrase_key(c.body)} " for c in cands]
+    keys = {key for c in cands for _, key in answer_phrases(question, c.body)}
+    votes: dict[str, float] = {}
+    for key in keys:
+        best: dict[str, float] = {}
+        for c, body, w in zip(cands, bodies, cov, strict=True):
+            if f" {key} " in body and w > best.get(c.passage.article, 0.0):
+                best[c.passage.article] = float(w)
+        votes[key] = sum(best.values())
+    return votes
 
 
 def question_level(question: Question, passages: Sequence[Passage], stats: Stats) -> np.ndarray:

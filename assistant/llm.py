@@ -25,7 +25,7 @@ from index.sentences import split_sentences
 
 log = logging.getLogger(__name__)
 
-MAX_CANDIDATES = 16
+MAX_CANDIDATES = 32  # a passage (a window of two chunks) holds 10-16 sentences
 SYSTEM = (
     "You answer questions about news articles using only the numbered sentences you are "
     "given. Write a short answer of one to three sentences. End every sentence with the "

@@ -1,8 +1,9 @@
 """`make bench`, part two: on the rtqa-dev corpus (../shared/data/rtqa-dev), in one run:
 
-- retrieval hit@1 and MRR@10 of newsqa's hybrid retrieval, of plain BM25 (bm25s, its own
-  tokenizer) over the same chunks, and of llama-index's default pipeline (SentenceSplitter
-  defaults -> VectorStoreIndex on the same embeddings), with ratios;
+- retrieval hit@1 and MRR@10 of newsqa's hybrid retrieval (passages are windows of up to two
+  adjacent chunks), of plain BM25 (bm25s, its own tokenizer) over the same chunks, both as
+  single chunks and served in the same windows, and of llama-index's default pipeline
+  (SentenceSplitter defaults -> VectorStoreIndex on the same embeddings), with ratios;
 - ingest throughput against the raw model on the same texts (counting every text embedded);
 - warm `ask` latency p50/p95 over the dev questions.
 
@@ -86,16 +87,27 @@ def _ours(corpus: Path, work: Path, raws, model) -> tuple[list, dict[str, float]
     return ranked, figures, chunks
 
 
-def _plain_bm25(chunks, raws) -> list:
+def _plain_bm25(chunks, raws, windows: bool = False) -> list:
+    """bm25s over the same chunks; ``windows``: served as newsqa serves its passages (each
+    hit joined with its better-scoring neighbour), to separate window size from ranking."""
     import bm25s
 
+    from assistant.retrieval import plan_windows
+
+    by_id = {c.id: c for c in chunks}
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize([c.text for c in chunks], stopwords="en", show_progress=False))
     out = []
     for raw in raws:
         query = bm25s.tokenize([raw["question"]], stopwords="en", show_progress=False)
-        found, _ = retriever.retrieve(query, k=min(10, len(chunks)), show_progress=False)
-        out.append([(chunks[i].article, chunks[i].start, chunks[i].end) for i in found[0]])
+        found, scores = retriever.retrieve(query, k=min(30, len(chunks)), show_progress=False)
+        ranked = [chunks[i].id for i in found[0]]
+        if not windows:
+            out.append([(by_id[c].article, by_id[c].start, by_id[c].end) for c in ranked[:10]])
+            continue
+        score = dict(zip(ranked, map(float, scores[0]), strict=True))
+        plan = plan_windows(ranked[:20], score, by_id.__contains__, 10)
+        out.append([(by_id[c].article, by_id[m[0]].start, by_id[m[-1]].end) for c, m in plan])
     return out
 
 
@@ -152,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         results = {
             "newsqa hybrid": _score(ours, raws, texts),
             "plain BM25": _score(_plain_bm25(chunks, raws), raws, texts),
+            "plain BM25, windows": _score(_plain_bm25(chunks, raws, True), raws, texts),
             "llama-index default": _score(_llama_default(corpus, raws, model), raws, texts),
         }
         articles = len(list(corpus.iterdir()))

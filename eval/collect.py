@@ -22,6 +22,7 @@ import numpy as np
 from assistant.features import (
     article_entity_share,
     candidates_of,
+    phrase_votes,
     question_level,
     sentence_features,
 )
@@ -96,19 +97,33 @@ def answer_articles(corpus: Path, answers: list[str], names: list[str], cache: d
     return found
 
 
-def _relevant(store: ChunkStore, ids: list[str], raw: dict[str, Any], corpus: Path) -> list[str]:
-    supports = [(raw.get("doc"), raw.get("evidence"))]
-    supports += [(s["doc"], s["evidence"]) for s in raw.get("also") or []]
+def _supports(raw: dict[str, Any], corpus: Path) -> list[tuple[str, tuple[int, int]]]:
+    """Where the question's evidence lies: (article, span) for ``doc`` and each ``also``."""
     out = []
-    stored = store.fetch(ids)
-    for cid, item in stored.items():
-        for doc, evidence in supports:
-            if doc != item.chunk.article or not evidence:
-                continue
+    for doc, evidence in [(raw.get("doc"), raw.get("evidence"))] + [
+        (s["doc"], s["evidence"]) for s in raw.get("also") or []
+    ]:
+        if doc and evidence:
             span = evidence_span((corpus / doc).read_text(encoding="utf-8"), evidence)
-            if span and 2 * overlap((item.chunk.start, item.chunk.end), span) >= span[1] - span[0]:
-                out.append(cid)
+            if span:
+                out.append((doc, span))
     return out
+
+
+def _covers(article: str, start: int, end: int, supports) -> bool:
+    """From a supporting article and covering at least half of its evidence."""
+    return any(
+        doc == article and 2 * overlap((start, end), span) >= span[1] - span[0]
+        for doc, span in supports
+    )
+
+
+def _relevant(store: ChunkStore, ids: list[str], supports) -> list[str]:
+    return [
+        cid
+        for cid, item in store.fetch(ids).items()
+        if _covers(item.chunk.article, item.chunk.start, item.chunk.end, supports)
+    ]
 
 
 def collect_case(
@@ -120,8 +135,9 @@ def collect_case(
     lexical, dense = retriever.scores(q, scope)
     case = Case(str(raw["id"]), week_of(raw), bool(answers) and not counterfactual, counterfactual)
     case.lexical, case.dense = lexical, dense
+    supports = _supports(raw, corpus) if case.answerable else []
     if case.answerable:
-        case.relevant = _relevant(store, sorted(set(lexical) | set(dense)), raw, corpus)
+        case.relevant = _relevant(store, sorted(set(lexical) | set(dense)), supports)
     passages = HybridRetriever(store).retrieve(q, K, scope)
     cands = candidates_of(passages)
     if cands:
@@ -131,20 +147,21 @@ def collect_case(
         )
         case.words = [len(c.text.split()) for c in cands]
         case.articles = [c.passage.article for c in cands]
-        case.short_ok = [_short_label(q, c, answers) if case.answerable else -1 for c in cands]
+        votes = phrase_votes(q, cands, case.x[:, 0])
+        case.short_ok = [
+            _short_label(q, c, answers, votes) if case.answerable else -1 for c in cands
+        ]
         case.level = question_level(q, passages, store.lexical).tolist()
         case.ent_article = [article_entity_share(q, passages, c.passage.article) for c in cands]
-    relevant = set(case.relevant)
-    case.first_relevant = next(
-        (r for r, p in enumerate(passages, start=1) if p.chunk_id in relevant), 0
-    )
+    covering = (_covers(p.article, p.start, p.end, supports) for p in passages)
+    case.first_relevant = next((r for r, hit in enumerate(covering, start=1) if hit), 0)
     return case
 
 
-def _short_label(q: Any, cand: Any, answers: list[str]) -> int:
+def _short_label(q: Any, cand: Any, answers: list[str], votes: dict[str, float]) -> int:
     from assistant.focus import find_focus
 
-    span = find_focus(q, cand.body, 0)
+    span = find_focus(q, cand.body, 0, votes)
     if span is None:
         return -1
     return int(short_matches(cand.body[span[0] : span[1]], answers))

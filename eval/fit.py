@@ -187,6 +187,12 @@ def retrieval_figures(cases: Sequence[Case]) -> dict[str, dict[str, float]]:
         out[f"fused_w{w}"] = _ranks(rows, w)
     for depth in (10, 20, 30, 50):
         out[f"fused_w0.3_n{depth}"] = _ranks(rows, 0.3, depth)
+    ranks = [c.first_relevant for c in rows]  # of the passages served (windows), top K
+    n = max(len(rows), 1)
+    out["served"] = {
+        "hit@1": round(sum(r == 1 for r in ranks) / n, 4),
+        "mrr@10": round(sum(1 / r for r in ranks if r) / n, 4),
+    }
     return out
 
 

@@ -62,10 +62,10 @@ def _collect(args: argparse.Namespace) -> list:
     report = ingest(corpus, store)
     print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
     from assistant.features import FEATURES_VERSION, SENTENCE_FEATURES
-    from assistant.retrieval import BM25_WEIGHT, CANDIDATES
+    from assistant.retrieval import BM25_WEIGHT, CANDIDATES, Fusion
 
     key = f"{args.articles}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}"
-    key += f"-v{FEATURES_VERSION}"
+    key += f"-v{FEATURES_VERSION}" + ("-win" if Fusion().windows else "")
     cache = args.data / f"cases-{key}.json"
     if cache.exists() and not report.changed:
         return load_cases(cache) + _seed_cases(args)

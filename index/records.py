@@ -72,7 +72,14 @@ def lexical_text(chunk_text: str, title: str | None) -> list[str]:
     return terms(f"{title}\n{chunk_text}" if title else chunk_text)
 
 
-def chunk_metadata(article: Article, chunk: Chunk, svec: np.ndarray) -> dict[str, Any]:
+MAX_GAP = 400  # characters between two chunks that a retrieval window may join across
+
+
+def chunk_metadata(
+    article: Article, chunk: Chunk, svec: np.ndarray, following: Chunk | None = None
+) -> dict[str, Any]:
+    """``following``: the article's next chunk; the text between the two is kept (as
+    ``next_gap``) so that retrieval can show both as one exact window of the article."""
     meta: dict[str, Any] = {
         "article": article.id,
         "sha256": article.sha256,
@@ -83,6 +90,8 @@ def chunk_metadata(article: Article, chunk: Chunk, svec: np.ndarray) -> dict[str
         "sentences": json.dumps(chunk.sentences),
         "svec": pack_vectors(svec),
     }
+    if following is not None and 0 <= following.start - chunk.end <= MAX_GAP:
+        meta["next_gap"] = article.text[chunk.end : following.start]
     meta.update({k: v for k, v in vars(article.meta).items() if v is not None})
     return meta
 

@@ -192,13 +192,14 @@ class ChunkStore:
         self._mark_dirty()
         ids, vectors, docs, metas = [], [], [], []
         for item in items:
-            for chunk, vec, svec in zip(
-                item.chunks, item.vectors, item.sentence_vectors, strict=True
+            following = [*item.chunks[1:], None]
+            for chunk, vec, svec, after in zip(
+                item.chunks, item.vectors, item.sentence_vectors, following, strict=True
             ):
                 ids.append(chunk.id)
                 vectors.append(vec)
                 docs.append(chunk.text)
-                metas.append(chunk_metadata(item.article, chunk, svec))
+                metas.append(chunk_metadata(item.article, chunk, svec, after))
         for b in range(0, len(ids), _BATCH):
             self._collection.upsert(
                 ids=ids[b : b + _BATCH],

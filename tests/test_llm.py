@@ -100,7 +100,8 @@ def test_the_prompt_numbers_sentences_with_title_and_date_and_asks_for_markers(
     assert re.search(
         r"^\[\d+\] \(Lavrov welcomes Xi Jinping's proposal for Ukraine conference\) ", prompt, re.M
     )
-    assert re.search(r"^\[1\] \(000_a9c536138ddd3905\.txt\) Wang Yi arrived", prompt, re.M)
+    assert re.search(r"^\[\d+\] \(000_a9c536138ddd3905\.txt\) Wang Yi arrived", prompt, re.M)
+    assert prompt.startswith("Sentences:\n[1] (")
     assert history[0] in prompt and prompt.rstrip().endswith(f"Question: {QUESTION}\nAnswer:")
 
 
