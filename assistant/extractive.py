@@ -24,6 +24,7 @@ from assistant.features import (
     article_entity_share,
     candidates_of,
     confidence_row,
+    phrase_votes,
     question_level,
     sentence_features,
 )
@@ -146,7 +147,8 @@ class ExtractiveAnswerer:
         if confidence >= self.tuning.focus_confidence:
             best = chosen[0][0]
             lead = len(best.text) - len(best.body)  # a dateline is never the short answer
-            focus = find_focus(question, best.body, best.span[0] + lead)
+            votes = phrase_votes(question, ranked.candidates, ranked.features[:, 0])
+            focus = find_focus(question, best.body, best.span[0] + lead, votes)
         citations = tuple(
             Citation(
                 n=n,

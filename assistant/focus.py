@@ -65,19 +65,45 @@ def _asked(phrase: str, question: Question) -> bool:
     return not words or any(re.search(rf"\b{re.escape(w)}\b", asked) for w in words)
 
 
-def find_focus(question: Question, sentence: str, offset: int) -> Span | None:
-    """Article offsets of the one phrase of the asked type that the question does not already
-    state, inside ``sentence`` (which starts at article offset ``offset``); None when there
-    is no such phrase or more than one."""
+def phrase_key(phrase: str) -> str:
+    """A phrase as compared across sentences: lower case, punctuation as single spaces."""
+    return " ".join(re.findall(r"\w+", phrase.lower().replace("’s", "").replace("'s", "")))
+
+
+def answer_phrases(question: Question, sentence: str) -> list[tuple[Span, str]]:
+    """The phrases of the asked type (names and numbers when the wording gives no type)
+    that the question does not already state, with their ``phrase_key``."""
+    kinds = (question.kind,) if question.kind else ("entity", "number")
+    out = []
+    for kind in kinds:
+        for s, e in _spans(kind, sentence):
+            key = phrase_key(sentence[s:e])
+            if key and not _asked(sentence[s:e], question):
+                out.append(((s, e), key))
+    return out
+
+
+def find_focus(
+    question: Question, sentence: str, offset: int, votes: dict[str, float] | None = None
+) -> Span | None:
+    """Article offsets of the phrase of the asked type that the question does not already
+    state, inside ``sentence`` (which starts at article offset ``offset``). When there are
+    several, the one the retrieved articles repeat most (``votes``, by phrase key) wins if
+    it has at least twice the support of the next; otherwise None: no focus rather than a
+    wrong one. (On rtqa-dev the votes gave 59 short answers instead of 48 at the same
+    precision, 0.39; a bare majority gave 87 at 0.33.)"""
     if question.kind is None:
         return None
-    found = [
-        (s, e) for s, e in _spans(question.kind, sentence) if not _asked(sentence[s:e], question)
-    ]
-    distinct = {sentence[s:e].strip(" ,.") for s, e in found}
+    found = answer_phrases(question, sentence)
+    distinct = {key for _, key in found}
+    if len(distinct) > 1 and votes:
+        ranked = sorted(((votes.get(k, 0.0), k) for k in distinct), reverse=True)
+        if ranked[0][0] > 0 and ranked[0][0] >= 2 * ranked[1][0]:
+            found = [(span, key) for span, key in found if key == ranked[0][1]]
+            distinct = {ranked[0][1]}
     if len(distinct) != 1:
         return None
-    start, end = found[0]
+    start, end = found[0][0]
     text = sentence[start:end]
     start += len(text) - len(text.lstrip(" ,."))
     end -= len(text) - len(text.rstrip(" ,."))
