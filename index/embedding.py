@@ -59,7 +59,11 @@ def _unit(rows: np.ndarray) -> np.ndarray:
 
 
 class MiniLMEmbedding:
-    """Batched embeddings; texts are sorted by length so batches pad little."""
+    """Batched embeddings; texts are sorted by length so batches pad little.
+
+    Small batches are the fastest here: on 2 cores, 192-token chunks embed at about 60/s
+    in batches of 1-2, 50/s in 4, 35/s in 16 and 25/s in 32 (int8 activations are
+    quantised per batch tensor, and bigger tensors leave the cache)."""
 
     model_name = MODEL_ID
 
@@ -67,7 +71,7 @@ class MiniLMEmbedding:
         self,
         model_path: Path | None = None,
         tokenizer_path: Path | None = None,
-        batch_size: int = 32,
+        batch_size: int = 2,
     ) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
