@@ -58,7 +58,9 @@ class DateConstraint:
     ``year``/``month``/``day`` describe one calendar point, each part optional;
     ``since``/``until`` an inclusive range of full dates; ``order`` is "latest" or
     "earliest"; ``phrase`` the words as written; ``relative_to`` the newest article
-    date a relative phrase was resolved against.
+    date a relative phrase was resolved against; ``hint``: a date written without "in",
+    "on", "before"... ("the 2024 race", "by 2050"), more often a name's part than a
+    condition.
     """
 
     phrase: str = ""
@@ -69,6 +71,7 @@ class DateConstraint:
     until: dt.date | None = None
     order: str | None = None
     relative_to: dt.date | None = None
+    hint: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.year or self.month or self.since or self.until or self.order)
@@ -77,6 +80,15 @@ class DateConstraint:
     def filters(self) -> bool:
         """True when it names dates (not only an order)."""
         return bool(self.year or self.month or self.since or self.until)
+
+    @property
+    def strict(self) -> bool:
+        """True when it names calendar dates as a condition ("in July", "before May 2"):
+        passages must fit them. Dates relative to now ("this week") are read from the newest
+        article, a guess at what the asker's "now" is, and hints ("the 2023 Golden Globes")
+        are often not about when at all, so both only boost passages of those dates (see
+        ranking.by_date)."""
+        return self.filters and self.relative_to is None and not self.hint
 
     def describe(self) -> str:
         """A short human phrase, e.g. "last week = 2024-11-25 to 2024-12-01 (...)"."""
@@ -203,17 +215,20 @@ def question_dates(question: str, newest: dt.date | None = None) -> DateConstrai
             return replace(base, phrase=bound.group(), since=edge)
         if edge is not None:
             edge -= dt.timedelta(days=op == "before")
-            return replace(base, phrase=bound.group(), until=edge)
+            return replace(base, phrase=bound.group(), until=edge, hint=op == "by")
     rel = _RELATIVE.search(question)
     if rel and newest is not None:
         found = _relative(rel["when"], newest)
         return replace(found, order=order)
-    point = _POINT.search(question) or _BARE.search(question)
-    if point:
-        parts = _calendar(point["when"])
+    point = _POINT.search(question)
+    bare = None if point else _BARE.search(question)
+    if point or bare:
+        found = point or bare
+        parts = _calendar(found["when"])  # type: ignore[index]
         if parts and any(parts):
             year, month, day = parts
-            return replace(base, phrase=point.group().strip(), year=year, month=month, day=day)
+            phrase = found.group().strip()  # type: ignore[union-attr]
+            return replace(base, phrase=phrase, year=year, month=month, day=day, hint=not point)
     return base
 
 

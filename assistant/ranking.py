@@ -58,8 +58,9 @@ def by_date(passages: Sequence[Passage], constraint: DateConstraint) -> list[Pas
 
 def within(passages: Sequence[Passage], constraint: DateConstraint) -> list[Passage]:
     """Only passages whose article's date fits the question's own dates, or whose text
-    names them ("in July"); all of them when none does or the question names no date."""
-    if not constraint.filters:
+    names them ("in July"); all of them when none does or the question names no calendar
+    date (a date relative to now only boosts, in ``by_date``)."""
+    if not constraint.strict:
         return list(passages)
     kept = [
         p
@@ -76,9 +77,10 @@ def dates_supported(
 
     Yes when a cited article's date fits it, or when a quoted sentence names that date
     together with every name the question asks about (a sentence that names only the
-    month of something else does not answer "Where did X and Y meet in March?").
+    month of something else does not answer "Where did X and Y meet in March?"). Always
+    yes for a date relative to now ("this week"), which only boosts.
     """
-    if not constraint.filters or not citations:
+    if not constraint.strict or not citations:
         return True
     for c in citations:
         if date_match(constraint, c.date, c.month_day) > 0:

@@ -55,6 +55,39 @@ def test_questions_without_dates_have_no_constraint(question: str) -> None:
     assert not question_dates(question, NEWEST)
 
 
+@pytest.mark.parametrize(
+    ("question", "strict"),
+    [
+        ("Where did Lavrov and Wang meet in July?", True),
+        ("Who met before July 1, 2024?", True),
+        ("What did they discuss in 2024?", True),
+        ("Who won Best Director at the 2023 Golden Globes?", False),  # part of a name
+        ("What is the plan to reach net zero by 2050?", False),
+        ("Who won the Oscar this week?", False),  # relative: read from the newest article
+    ],
+)
+def test_only_calendar_conditions_must_be_met(question: str, strict: bool) -> None:
+    found = question_dates(question, NEWEST)
+    assert found.filters and found.strict == strict
+
+
+def test_a_relative_date_prefers_but_never_refuses(corpus: Path, model: Any) -> None:
+    """One dated article must not make "this week" refuse everything else: the asker's
+    "now" is only guessed from the newest article."""
+    from assistant.factory import assistant_for
+    from tests.conftest import build_index
+
+    (corpus / "004_7ab0bfe6b2100d46.meta.json").write_text(
+        '{"date": "2024-04-10"}', encoding="utf-8"
+    )
+    settings, store = build_index(corpus.parent / "data", corpus, model)
+    answer = assistant_for(store, settings).ask("Who invited Wang Yi to Moscow this week?")
+    assert not answer.refused
+    assert "Shoigu" in answer.text
+    assert answer.citations[0].article == "000_a9c536138ddd3905.txt"
+    assert answer.interpreted.endswith("counted from the newest article (2024-04-10)]")
+
+
 def test_relative_question_dates_need_a_dated_article() -> None:
     assert not question_dates("What happened last week?", None)  # never the wall clock
     described = question_dates("What happened last week?", NEWEST).describe()
