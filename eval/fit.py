@@ -2,7 +2,8 @@
 
 Folds are grouped by quiz week. Ranker probabilities used to build the confidence model's
 inputs are always out-of-fold, and each fold's refusal threshold is chosen on the other
-folds only (the 5th percentile of their answerable questions' confidence).
+folds only: a low percentile of their answerable questions' confidence, the largest of
+REFUSAL_QUANTILES whose pooled out-of-fold false refusals stay within MAX_FALSE_REFUSALS.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from assistant.ranker import LogisticModel, fit_logistic, fit_pairwise
 from eval.collect import Case
 
 MAX_FALSE_REFUSALS = 0.05
+REFUSAL_QUANTILES = (0.05, 0.045, 0.04, 0.035, 0.03, 0.025, 0.02)
 L2_RANKER, L2_CONFIDENCE = 10000.0, 1.0
 COL = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
 HAND = {"cov_sent": 0.30, "cos_sent": 0.35, "passage_score": 0.10, "type_any": 0.20}
@@ -81,11 +83,11 @@ def _outcome(case: Case, probs: np.ndarray, within: float | None = None) -> dict
     }
 
 
-def _threshold(conf: np.ndarray, answerable: np.ndarray) -> float:
+def _threshold(conf: np.ndarray, answerable: np.ndarray, quantile: float) -> float:
     values = np.sort(conf[answerable])
     if not len(values):
         return 0.0
-    cut = int(np.floor(MAX_FALSE_REFUSALS * len(values)))
+    cut = int(np.floor(quantile * len(values)))
     return float(values[cut]) - 1e-9
 
 
@@ -121,19 +123,30 @@ def out_of_fold(
     return outcomes, xc, yc
 
 
+def _refusals(
+    xc: np.ndarray, yc: np.ndarray, answerable: np.ndarray, fold: np.ndarray, quantile: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Out-of-fold confidences, and refusals at each fold's threshold set on the others."""
+    refused = np.zeros(len(yc), dtype=bool)
+    conf = np.zeros(len(yc))
+    for f in sorted(set(fold.tolist())):
+        train = fold != f
+        model = fit_logistic(xc[train], yc[train], CONFIDENCE_FEATURES, L2_CONFIDENCE)
+        cut = _threshold(model.predict(xc[train]), answerable[train], quantile)
+        test = np.flatnonzero(fold == f)
+        conf[test] = model.predict(xc[test])
+        refused[test] = conf[test] < cut
+    return refused, conf
+
+
 def cross_validate(cases: Sequence[Case], k: int) -> dict[str, Any]:
     fold = np.asarray(folds_of(cases, k))
     outcomes, xc, yc = out_of_fold(cases, fold, k)
     answerable = np.asarray([c.answerable for c in cases])
-    refused = np.zeros(len(cases), dtype=bool)
-    conf = np.zeros(len(cases))
-    for f in range(k):
-        train = fold != f
-        model = fit_logistic(xc[train], yc[train], CONFIDENCE_FEATURES, L2_CONFIDENCE)
-        cut = _threshold(model.predict(xc[train]), answerable[train])
-        test = np.flatnonzero(fold == f)
-        conf[test] = model.predict(xc[test])
-        refused[test] = conf[test] < cut
+    for quantile in REFUSAL_QUANTILES:  # the largest that keeps false refusals within 5%
+        refused, conf = _refusals(xc, yc, answerable, fold, quantile)
+        if refused[answerable].mean() <= MAX_FALSE_REFUSALS:
+            break
     after = _figures(cases, outcomes, refused, conf)
     hand = [_hand_probs(c) for c in cases]
     hand_outcomes = [_outcome(c, p, OLD_WITHIN) for c, p in zip(cases, hand, strict=True)]
@@ -142,6 +155,7 @@ def cross_validate(cases: Sequence[Case], k: int) -> dict[str, Any]:
     return {
         "folds": k,
         "weeks": len({c.group for c in cases}),
+        "refusal_quantile": quantile,
         "learned": after,
         "hand_set": before,
         "retrieval": retrieval_figures(cases),
@@ -228,13 +242,16 @@ def _ranks(rows: Sequence[Case], w: float, depth: int = 50) -> dict[str, float]:
     return {"hit@1": round(hits / n, 4), "mrr@10": round(rr / n, 4)}
 
 
-def fit_final(cases: Sequence[Case]) -> tuple[LogisticModel, LogisticModel]:
-    """Both models on every case; the threshold from out-of-fold confidences."""
+def fit_final(
+    cases: Sequence[Case], quantile: float = MAX_FALSE_REFUSALS
+) -> tuple[LogisticModel, LogisticModel]:
+    """Both models on every case; the threshold, at the cross-validated ``quantile``, from
+    out-of-fold confidences."""
     ranker = fit_ranker(cases)
     _, xc, yc = out_of_fold(cases, np.asarray(folds_of(cases, 5)), 5)
     confidence = fit_logistic(xc, yc, CONFIDENCE_FEATURES, L2_CONFIDENCE)
     answerable = np.asarray([c.answerable for c in cases])
-    threshold = _threshold(confidence.predict(xc), answerable)
+    threshold = _threshold(confidence.predict(xc), answerable, quantile)
     ranker = LogisticModel(*list(vars(ranker).values())[:5], {"trained_on": "rtqa-dev"})
     confidence = LogisticModel(
         *list(vars(confidence).values())[:5],
@@ -245,6 +262,7 @@ def fit_final(cases: Sequence[Case]) -> tuple[LogisticModel, LogisticModel]:
 
 def print_figures(figures: dict[str, Any]) -> None:
     print(f"cross-validation: {figures['folds']} folds grouped by quiz week ({figures['weeks']})")
+    print(f"  refusal threshold: confidence quantile {figures['refusal_quantile']}")
     keys = list(figures["learned"])
     print(f"  {'':24}{'hand-set':>10}{'learned':>10}")
     for key in keys:

@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     cases = _collect(args)
     figures = cross_validate(cases, args.folds)
     print_figures(figures)
-    ranker, confidence = fit_final(cases)
+    ranker, confidence = fit_final(cases, figures["refusal_quantile"])
     args.out.mkdir(parents=True, exist_ok=True)
     for name, model in (("ranker", ranker), ("confidence", confidence)):
         path = args.out / f"{name}.json"
