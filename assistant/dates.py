@@ -221,13 +221,12 @@ def question_dates(question: str, newest: dt.date | None = None) -> DateConstrai
         found = _relative(rel["when"], newest)
         return replace(found, order=order)
     point = _POINT.search(question)
-    bare = None if point else _BARE.search(question)
-    if point or bare:
-        found = point or bare
-        parts = _calendar(found["when"])  # type: ignore[index]
+    written = point or _BARE.search(question)
+    if written:
+        parts = _calendar(written["when"])
         if parts and any(parts):
             year, month, day = parts
-            phrase = found.group().strip()  # type: ignore[union-attr]
+            phrase = written.group().strip()
             return replace(base, phrase=phrase, year=year, month=month, day=day, hint=not point)
     return base
 
