@@ -28,7 +28,7 @@ from assistant.features import (
     question_level,
     sentence_features,
 )
-from assistant.focus import find_focus
+from assistant.focus import answer_phrases, find_focus
 from assistant.question import Question
 from assistant.ranker import LogisticModel, load_model
 
@@ -147,7 +147,12 @@ class ExtractiveAnswerer:
         if confidence >= self.tuning.focus_confidence:
             best = chosen[0][0]
             lead = len(best.text) - len(best.body)  # a dateline is never the short answer
-            votes = phrase_votes(question, ranked.candidates, ranked.features[:, 0])
+            several = len({key for _, key in answer_phrases(question, best.body)}) > 1
+            votes = (  # only needed to choose among several phrases
+                phrase_votes(question, ranked.candidates, ranked.features[:, 0])
+                if several
+                else None
+            )
             focus = find_focus(question, best.body, best.span[0] + lead, votes)
         citations = tuple(
             Citation(

@@ -5,6 +5,7 @@ Given only when there is one clear candidate: no focus rather than a wrong one.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from assistant.domain import Span
@@ -60,9 +61,14 @@ def _spans(kind: str, text: str) -> list[Span]:
 
 def _asked(phrase: str, question: Question) -> bool:
     """The question already states (part of) this phrase."""
-    asked = question.text.lower()
+    asked = _words_of(question.text)
     words = [w for w in re.findall(r"\w+", phrase.lower()) if len(w) > 2 or w.isdigit()]
-    return not words or any(re.search(rf"\b{re.escape(w)}\b", asked) for w in words)
+    return not words or any(w in asked for w in words)
+
+
+@functools.lru_cache(maxsize=64)
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"\w+", text.lower()))
 
 
 def phrase_key(phrase: str) -> str:

@@ -88,8 +88,10 @@ class HybridRetriever:
         return self._windows(ranked[: 2 * k], fused, dense, lexical, k)
 
     def _windows(self, centres, fused, dense, lexical, k: int) -> list[Passage]:
-        wanted = [*centres, *(n for cid in centres for n in _neighbours(cid))]
-        stored = self._store.fetch(list(dict.fromkeys(wanted)))
+        """Windows planned from the article table, then only their chunks read."""
+        plan = plan_windows(centres, fused, self._store.holds, k)
+        stored = self._store.fetch(list(dict.fromkeys(m for _, ms in plan for m in ms)))
+        plan = [(c, [m for m in ms if m in stored]) for c, ms in plan if c in stored]
         return [
             window_of(
                 [stored[m] for m in members],
@@ -99,9 +101,7 @@ class HybridRetriever:
                 lexical.get(centre, 0.0),
                 rank,
             )
-            for rank, (centre, members) in enumerate(
-                plan_windows(centres, fused, stored.__contains__, k), start=1
-            )
+            for rank, (centre, members) in enumerate(plan, start=1)
         ]
 
 

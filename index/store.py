@@ -169,6 +169,13 @@ class ChunkStore:
         assert self._articles is not None
         return self._articles
 
+    def holds(self, chunk_id: str) -> bool:
+        """Is ``chunk_id`` (``<article>:<sha12>:<n>``) a chunk of an indexed article?"""
+        head, _, n = chunk_id.rpartition(":")
+        article, _, sha = head.rpartition(":")
+        rec = self._records().get(article)
+        return rec is not None and n.isdigit() and rec.sha256[:12] == sha and int(n) < rec.chunks
+
     def count(self) -> int:
         """Indexed chunks."""
         return self.lexical.size
