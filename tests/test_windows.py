@@ -72,3 +72,18 @@ def test_the_short_answer_is_the_name_other_articles_repeat(model: Any) -> None:
     start, end = find_focus(question, sentence, 100, votes) or (0, 0)
     assert sentence[start - 100 : end - 100] == "Sergey Lavrov"
     assert find_focus(question, sentence, 100, {"sergey lavrov": 0.9, "wang yi": 0.5}) is None
+
+
+def test_windows_are_planned_from_the_article_table(seed_assistant: Any) -> None:
+    """Neighbours are looked up without reading Chroma: a chunk id is held only while its
+    article's current version has that many chunks."""
+    store = seed_assistant.store
+    article, record = sorted(store.articles().items())[0]
+    ids = store.lexical.chunk_ids([article])
+    assert len(ids) == record.chunks and all(store.holds(cid) for cid in ids)
+    head = ids[0].rpartition(":")[0]
+    assert not store.holds(f"{head}:{record.chunks}")  # past the last chunk
+    assert not store.holds(f"{head}:-1")
+    stale = f"{article}:{'0' * 12}:0"  # an older version of the article
+    assert record.sha256[:12] != "0" * 12 and not store.holds(stale)
+    assert not store.holds("no-such-article.txt:abcdefabcdef:0")
