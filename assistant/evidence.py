@@ -68,22 +68,33 @@ _TYPE_PATTERNS = {
 TYPE_KINDS = tuple(_TYPE_PATTERNS)
 
 
+_CLAUSE_START = r"(?:^|[.?!:;,]\s+)(?:\w+\s+)?"  # "Who ...", "... . And where ...", "In when"
+
+
 def answer_type(question: str) -> str | None:
-    """The kind of thing the question asks for, when its wording says so."""
-    q = question.lower()
+    """The kind of thing the question asks for, when its wording says so.
+
+    "who", "when" and "where" ask only at the start of a clause: inside one they are
+    usually relative ("... this week when it announced it would part ways with which
+    host?" asks for an entity, not a date).
+    """
+    q = question.lower().strip()
     if re.search(r"\bhow (?:many|much|long|old)\b|\bwhat (?:number|percentage)\b", q):
         return "number"
-    if re.search(r"\bwhen\b|\bwhat (?:date|day|month|year)\b|\bwhich (?:date|day|month|year)\b", q):
+    if re.search(r"\b(?:what|which) (?:date|day|month|year)\b", q):
+        return "date"
+    if re.search(r"\bwhich (?:city|country|capital|place)\b|\bin what (?:city|country)\b", q):
+        return "place"
+    lead = re.search(_CLAUSE_START + r"(who(?:m|se)?|when|where)\b", q)
+    if lead:
+        return {"when": "date", "where": "place"}.get(lead.group(1), "person")
+    if re.search(r"\b(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)\w+", q):
+        return "entity"
+    if re.search(r"\bwhen\b", q):
         return "date"
     if re.search(r"\bwho(?:m|se)?\b", q):
         return "person"
-    if re.search(
-        r"\bwhere\b|\bwhich (?:city|country|capital|place)\b|\bin what (?:city|country)\b", q
-    ):
-        return "place"
-    if re.search(r"\b(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)\w+", q):
-        return "entity"
-    return None
+    return "place" if re.search(r"\bwhere\b", q) else None
 
 
 def has_type(sentence: str, kind: str | None, question: str) -> bool:

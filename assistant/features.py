@@ -19,7 +19,7 @@ from assistant.focus import answer_phrases, phrase_key
 from assistant.question import Question
 from index.terms import terms
 
-FEATURES_VERSION = 5  # bump when a feature's computation changes (training caches key on it)
+FEATURES_VERSION = 7  # bump when a feature's computation changes (training caches key on it)
 SENTENCE_FEATURES = (
     "cov_sent",  # idf-weighted share of the question's terms in the sentence
     "cov_ctx",  # ... in the sentence and its neighbours in the passage

@@ -78,15 +78,40 @@ def phrase_key(phrase: str) -> str:
 
 def answer_phrases(question: Question, sentence: str) -> list[tuple[Span, str]]:
     """The phrases of the asked type (names and numbers when the wording gives no type)
-    that the question does not already state, with their ``phrase_key``."""
+    that the question does not already state, with their ``phrase_key``. A possessive
+    ("Russia's") only qualifies what follows it, so it is no answer unless the question
+    asks "whose"; a number takes the unit the question counts ("how many years" → "600
+    years")."""
     kinds = (question.kind,) if question.kind else ("entity", "number")
+    whose = "whose" in _words_of(question.text)
     out = []
     for kind in kinds:
         for s, e in _spans(kind, sentence):
+            if not whose and _POSSESSIVE.search(sentence[s:e]):
+                continue
+            if _asked(sentence[s:e], question):
+                continue
+            e = _with_unit(sentence, e, question.text) if kind == "number" else e
             key = phrase_key(sentence[s:e])
-            if key and not _asked(sentence[s:e], question):
+            if key:
                 out.append(((s, e), key))
     return out
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
+_COUNTED = re.compile(r"\bhow (?:many|much) (\w+)", re.IGNORECASE)
+
+
+def _with_unit(sentence: str, end: int, question: str) -> int:
+    """``end`` moved past the word after the number when it is what the question counts."""
+    counted = _COUNTED.search(question)
+    if not counted:
+        return end
+    unit = counted.group(1).lower().rstrip("s")
+    after = re.match(r"\s+(\w+)", sentence[end:])
+    if after and after.group(1).lower().rstrip("s") == unit:
+        return end + after.end()
+    return end
 
 
 def find_focus(
