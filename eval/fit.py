@@ -123,28 +123,37 @@ def out_of_fold(
     return outcomes, xc, yc
 
 
-def _refusals(
-    xc: np.ndarray, yc: np.ndarray, answerable: np.ndarray, fold: np.ndarray, quantile: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Out-of-fold confidences, and refusals at each fold's threshold set on the others."""
-    refused = np.zeros(len(yc), dtype=bool)
+def _fold_confidences(
+    xc: np.ndarray, yc: np.ndarray, fold: np.ndarray
+) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Out-of-fold confidences, and per fold: its rows, its training rows and the training
+    rows' confidences (what that fold's threshold is set on)."""
     conf = np.zeros(len(yc))
+    folds = []
     for f in sorted(set(fold.tolist())):
-        train = fold != f
+        train = np.flatnonzero(fold != f)
         model = fit_logistic(xc[train], yc[train], CONFIDENCE_FEATURES, L2_CONFIDENCE)
-        cut = _threshold(model.predict(xc[train]), answerable[train], quantile)
         test = np.flatnonzero(fold == f)
         conf[test] = model.predict(xc[test])
-        refused[test] = conf[test] < cut
-    return refused, conf
+        folds.append((test, train, model.predict(xc[train])))
+    return conf, folds
+
+
+def _refusals(conf, folds, answerable: np.ndarray, quantile: float) -> np.ndarray:
+    """Each fold refused below the ``quantile`` threshold set on the other folds."""
+    refused = np.zeros(len(conf), dtype=bool)
+    for test, train, train_conf in folds:
+        refused[test] = conf[test] < _threshold(train_conf, answerable[train], quantile)
+    return refused
 
 
 def cross_validate(cases: Sequence[Case], k: int) -> dict[str, Any]:
     fold = np.asarray(folds_of(cases, k))
     outcomes, xc, yc = out_of_fold(cases, fold, k)
     answerable = np.asarray([c.answerable for c in cases])
+    conf, folds = _fold_confidences(xc, yc, fold)
     for quantile in REFUSAL_QUANTILES:  # the largest that keeps false refusals within 5%
-        refused, conf = _refusals(xc, yc, answerable, fold, quantile)
+        refused = _refusals(conf, folds, answerable, quantile)
         if refused[answerable].mean() <= MAX_FALSE_REFUSALS:
             break
     after = _figures(cases, outcomes, refused, conf)
