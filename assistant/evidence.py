@@ -87,14 +87,15 @@ def answer_type(question: str) -> str | None:
         return "place"
     lead = re.search(_CLAUSE_START + r"(who(?:m|se)?|when|where)\b", q)
     if lead:
-        return {"when": "date", "where": "place"}.get(lead.group(1), "person")
+        return _wh_kind(lead.group(1))
     if re.search(r"\b(?:which|what)\s+(?!is\b|are\b|was\b|were\b|did\b|does\b|do\b)\w+", q):
         return "entity"
-    if re.search(r"\bwhen\b", q):
-        return "date"
-    if re.search(r"\bwho(?:m|se)?\b", q):
-        return "person"
-    return "place" if re.search(r"\bwhere\b", q) else None
+    inside = [w for w in ("when", "who", "whom", "whose", "where") if re.search(rf"\b{w}\b", q)]
+    return _wh_kind(inside[0]) if inside else None
+
+
+def _wh_kind(word: str) -> str:
+    return {"when": "date", "where": "place"}.get(word, "person")
 
 
 def has_type(sentence: str, kind: str | None, question: str) -> bool:
