@@ -8,10 +8,12 @@ and then asks a seed question whose citations must still quote the files exactly
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -464,9 +466,28 @@ def shared_world(tmp_path: Path, pristine: Path) -> Iterator[dict[str, Path]]:
     for path in [root, *root.rglob("*")]:
         os.chown(path, NOBODY, NOBODY)
     try:
-        yield {"root": root, "corpus": root / "corpus", "data": root / "data"}
+        with _searchable_by_others(ROOT):
+            yield {"root": root, "corpus": root / "corpus", "data": root / "data"}
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _searchable_by_others(folder: Path) -> Iterator[None]:
+    """Lets the unprivileged user reach the checkout (and its .venv) for the test's span,
+    even in a clone under a private folder such as `mktemp -d`: adds search permission
+    where it is missing on the way there, and puts the modes back afterwards."""
+    changed = []
+    for path in [*reversed(folder.resolve().parents), folder.resolve()]:
+        mode = path.stat().st_mode
+        if not mode & stat.S_IXOTH:
+            os.chmod(path, stat.S_IMODE(mode) | stat.S_IXOTH)
+            changed.append((path, stat.S_IMODE(mode)))
+    try:
+        yield
+    finally:
+        for path, mode in changed:
+            os.chmod(path, mode)
 
 
 PERMISSIONS = [
