@@ -24,13 +24,19 @@ from assistant.features import (
     article_entity_share,
     candidates_of,
     confidence_row,
-    phrase_votes,
     question_level,
     sentence_features,
 )
-from assistant.focus import answer_phrases, find_focus
+from assistant.focus import Phrase
 from assistant.question import Question
 from assistant.ranker import LogisticModel, load_model
+from assistant.short_answer import (
+    PHRASE_FEATURES,
+    Embed,
+    PhraseVectors,
+    best_phrase,
+    phrase_table,
+)
 
 NOT_FOUND = "Not found in the articles."
 MAX_UNKNOWN = 0.6  # share of the question's terms the corpus never uses, to refuse outright
@@ -41,7 +47,6 @@ class Tuning:
     max_sentences: int = 2
     second_within: float = 0.5  # a further sentence must reach this share of the best's p
     max_words: int = 80
-    focus_confidence: float = 0.5  # give a short answer only above this confidence
     # A follow-up's refusal threshold, scaled: on the dev dialogues (eval/dev.jsonl) 1.0 and
     # 0.5 answered 0.625 of the follow-ups, 0.25 answered 0.875 and still refused every
     # unanswerable one, 0.0 refused only half of them.
@@ -74,9 +79,15 @@ class ExtractiveAnswerer:
         ranker: LogisticModel | None = None,
         confidence: LogisticModel | None = None,
         tuning: Tuning | None = None,
+        embed: Embed | None = None,
+        phrases: LogisticModel | None = None,
     ) -> None:
+        """``embed``: the embedding model's ``embed_phrases``, for the short answer (none
+        without)."""
         self.ranker = ranker or load_model("ranker", SENTENCE_FEATURES)
         self.confidence = confidence or load_model("confidence", CONFIDENCE_FEATURES)
+        self.phrases = phrases or load_model("phrase", PHRASE_FEATURES)
+        self.embed = PhraseVectors(embed) if embed else None
         self.threshold = float(self.confidence.extra.get("threshold", 0.0))
         self.tuning = tuning or Tuning()
 
@@ -143,17 +154,13 @@ class ExtractiveAnswerer:
         if confidence < threshold:
             return Draft(NOT_FOUND, True, (), confidence)
         chosen = self.select(question, ranked)
+        short = self.short_answer(question, ranked)
         focus = None
-        if confidence >= self.tuning.focus_confidence:
+        if short is not None:
+            chosen = self._lead_with(ranked, short.sentence, chosen)
             best = chosen[0][0]
-            lead = len(best.text) - len(best.body)  # a dateline is never the short answer
-            several = len({key for _, key in answer_phrases(question, best.body)}) > 1
-            votes = (  # only needed to choose among several phrases
-                phrase_votes(question, ranked.candidates, ranked.features[:, 0])
-                if several
-                else None
-            )
-            focus = find_focus(question, best.body, best.span[0] + lead, votes)
+            at = best.span[0] + len(best.text) - len(best.body)  # the body follows any dateline
+            focus = (at + short.span[0], at + short.span[1])
         citations = tuple(
             Citation(
                 n=n,
@@ -172,8 +179,29 @@ class ExtractiveAnswerer:
             for n, (c, p) in enumerate(chosen, start=1)
         )
         text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
-        short = None
-        if focus is not None:
-            first = citations[0]
-            short = first.quote[focus[0] - first.start : focus[1] - first.start]
-        return Draft(text, False, citations, confidence, short)
+        first = citations[0]
+        phrase = first.quote[focus[0] - first.start : focus[1] - first.start] if focus else None
+        return Draft(text, False, citations, confidence, phrase)
+
+    def short_answer(self, question: Question, ranked: Ranked) -> Phrase | None:
+        """The phrase of the best two sentences most likely to be the answer, when it is
+        more likely right than wrong."""
+        if self.embed is None:
+            return None
+        phrases, x = phrase_table(
+            question, ranked.candidates, ranked.probs, ranked.features[:, 0], self.embed
+        )
+        best = best_phrase(self.phrases, phrases, x)
+        return best[0] if best else None
+
+    def _lead_with(
+        self, ranked: Ranked, index: int, chosen: list[tuple[Candidate, float]]
+    ) -> list[tuple[Candidate, float]]:
+        """``chosen`` with the ``index``-th ranked sentence (which holds the short answer)
+        quoted first, then the best sentence when it is another and both fit."""
+        lead = (ranked.candidates[index], float(ranked.probs[index]))
+        rest = [c for c in chosen if c[0] is not lead[0]]
+        words = len(lead[0].text.split()) + len(rest[0][0].text.split()) if rest else 0
+        if rest and words <= self.tuning.max_words:
+            return [lead, rest[0]]
+        return [lead]

@@ -17,7 +17,7 @@ def assistant_for(store: ChunkStore, settings: Settings) -> Assistant:
     return Assistant(
         store,
         HybridRetriever(store),
-        ExtractiveAnswerer(),
+        ExtractiveAnswerer(embed=store.model.embed_phrases),
         top_k=settings.top_k,
         max_question_chars=settings.max_question_chars,
         llm=llm_for(store.model, settings),

@@ -15,11 +15,10 @@ import numpy as np
 
 from assistant.domain import Passage, Span
 from assistant.evidence import TYPE_KINDS, has_type
-from assistant.focus import answer_phrases, phrase_key
 from assistant.question import Question
 from index.terms import terms
 
-FEATURES_VERSION = 7  # bump when a feature's computation changes (training caches key on it)
+FEATURES_VERSION = 10  # bump when a feature's computation changes (training caches key on it)
 SENTENCE_FEATURES = (
     "cov_sent",  # idf-weighted share of the question's terms in the sentence
     "cov_ctx",  # ... in the sentence and its neighbours in the passage
@@ -207,26 +206,6 @@ def sentence_features(
         x[:, 4] = x[:, 0] - x[:, 0].max()
         x[:, 8] = x[:, 7] - x[:, 7].max()
     return x
-
-
-def phrase_votes(
-    question: Question, cands: Sequence[Candidate], cov: np.ndarray
-) -> dict[str, float]:
-    """Redundancy, for choosing among several phrases of the asked type in one sentence:
-    each retrieved article supports a phrase (by its key, see ``assistant.focus``) with the
-    best ``cov`` (question coverage) among its sentences that contain it; the support of a
-    phrase is the sum over articles. (As a sentence-ranking feature this did not help on
-    rtqa-dev: eval/README.md.)"""
-    bodies = [f" {phrase_key(c.body)} " for c in cands]
-    keys = {key for c in cands for _, key in answer_phrases(question, c.body)}
-    votes: dict[str, float] = {}
-    for key in keys:
-        best: dict[str, float] = {}
-        for c, body, w in zip(cands, bodies, cov, strict=True):
-            if f" {key} " in body and w > best.get(c.passage.article, 0.0):
-                best[c.passage.article] = float(w)
-        votes[key] = sum(best.values())
-    return votes
 
 
 def question_level(question: Question, passages: Sequence[Passage], stats: Stats) -> np.ndarray:

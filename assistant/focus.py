@@ -1,12 +1,12 @@
-"""The short answer: the phrase of the asked type inside the chosen sentence.
-
-Given only when there is one clear candidate: no focus rather than a wrong one.
+"""Candidate short answers: the names, dates and numbers of a sentence that the question
+does not already state. ``assistant.short_answer`` chooses among them.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 from assistant.domain import Span
 from assistant.question import Question
@@ -31,7 +31,110 @@ _SKIP_NAMES = re.compile(
     rf"|its|as|after|before|when|while|for|if|mr|mrs|ms|dr|{_MONTHS}|{_WEEKDAYS})$",
     re.IGNORECASE,
 )
-_PLACE = re.compile(r"\b(?:in|at|to|from|near|outside)\s+(?:the\s+)?(" + _NAME.pattern + ")")
+_POSSESSIVE = re.compile(r"['’]s$")
+_COUNTED = re.compile(r"\bhow (?:many|much) (\w+)", re.IGNORECASE)
+_TITLES = frozenset(
+    [
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "secretary",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "gov",
+        "governor",
+        "mayor",
+        "chancellor",
+        "general",
+        "gen",
+        "director",
+        "chief",
+        "ceo",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "ambassador",
+        "judge",
+        "justice",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "coach",
+        "captain",
+        "commissioner",
+        "leader",
+        "premier",
+        "officer",
+        "adviser",
+        "advisor",
+        "envoy",
+        "speaker",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "lord",
+        "lady",
+        "sir",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A candidate short answer: ``span`` is into the ``body`` of the ``sentence``-th best
+    candidate sentence; ``key`` is how it is compared across sentences."""
+
+    sentence: int
+    span: Span
+    text: str
+    key: str
+    kind: str  # "name", "date" or "number"
+    possessive: bool
+
+
+def phrase_key(phrase: str) -> str:
+    """A phrase as compared across sentences: lower case, punctuation as single spaces."""
+    return " ".join(re.findall(r"\w+", phrase.lower().replace("’s", "").replace("'s", "")))
+
+
+def phrases_in(question: Question, body: str, sentence: int = 0) -> list[Phrase]:
+    """The names, dates and numbers of ``body`` that the question does not already state.
+    A possessive name is offered without its "'s"; a number takes the unit the question
+    counts ("how many years" → "600 years")."""
+    found: list[tuple[int, int, str, bool]] = []
+    for s, e in _names(body):
+        possessive = bool(_POSSESSIVE.search(body[s:e]))
+        found.append((s, e - 2 if possessive else e, "name", possessive))
+    dates = [m.span() for m in _DATE.finditer(body)]
+    found += [(s, e, "date", False) for s, e in dates]
+    found += [
+        (m.start(), m.end(), "number", False)
+        for m in _NUMBER.finditer(body)
+        if not any(s <= m.start() < e for s, e in dates)
+    ]
+    out: list[Phrase] = []
+    seen: set[str] = set()
+    for s, e, kind, possessive in sorted(found):
+        text = body[s:e]
+        s += len(text) - len(text.lstrip(" ,."))
+        e -= len(text) - len(text.rstrip(" ,."))
+        if e <= s or _asked(body[s:e], question):
+            continue
+        e = _with_unit(body, e, question.text) if kind == "number" else e
+        key = phrase_key(body[s:e])
+        if key and key not in seen:  # a phrase said twice is one candidate
+            seen.add(key)
+            out.append(Phrase(sentence, (s, e), body[s:e], key, kind, possessive))
+    return out
 
 
 def _names(text: str) -> list[Span]:
@@ -42,64 +145,37 @@ def _names(text: str) -> list[Span]:
         while words and _SKIP_NAMES.match(words[0]):  # "The", sentence-initial "In"
             start = text.index(words[1], start) if len(words) > 1 else m.end()
             words = words[1:]
+        titles = [i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in _TITLES]
+        if titles:  # "Russian President Vladimir Putin": the name after the last title
+            for w in words[: titles[-1] + 1]:
+                start = text.index(w, start) + len(w)
+            start = text.index(words[titles[-1] + 1], start)
         if words:
             spans.append((start, m.end()))
     return spans
 
 
-def _spans(kind: str, text: str) -> list[Span]:
-    if kind in ("person", "entity"):
-        return _names(text)
-    if kind == "place":
-        return [m.span(1) for m in _PLACE.finditer(text)] or _names(text)
-    if kind == "date":
-        return [m.span() for m in _DATE.finditer(text)]
-    if kind == "number":
-        return [m.span() for m in _NUMBER.finditer(text)]
-    return []
-
-
 def _asked(phrase: str, question: Question) -> bool:
-    """The question already states (part of) this phrase."""
+    """The question already states (part of) this phrase, or its adjective ("Chinese" for
+    "China", "Russian" for "Russia")."""
     asked = _words_of(question.text)
     words = [w for w in re.findall(r"\w+", phrase.lower()) if len(w) > 2 or w.isdigit()]
-    return not words or any(w in asked for w in words)
+    return not words or any(w in asked or _adjective_of(w, question.text) for w in words)
+
+
+def _adjective_of(word: str, question: str) -> bool:
+    if len(word) < 4 or not word.isalpha():
+        return False
+    stem = word[:-1]
+    return any(
+        len(q) > len(word) and q.lower().startswith(stem) and q[0].isupper()
+        for q in re.findall(r"\w+", question)
+    )
 
 
 @functools.lru_cache(maxsize=64)
 def _words_of(text: str) -> frozenset[str]:
     return frozenset(re.findall(r"\w+", text.lower()))
-
-
-def phrase_key(phrase: str) -> str:
-    """A phrase as compared across sentences: lower case, punctuation as single spaces."""
-    return " ".join(re.findall(r"\w+", phrase.lower().replace("’s", "").replace("'s", "")))
-
-
-def answer_phrases(question: Question, sentence: str) -> list[tuple[Span, str]]:
-    """The phrases of the asked type (names and numbers when the wording gives no type)
-    that the question does not already state, with their ``phrase_key``. A possessive
-    ("Russia's") only qualifies what follows it, so it is no answer unless the question
-    asks "whose"; a number takes the unit the question counts ("how many years" → "600
-    years")."""
-    kinds = (question.kind,) if question.kind else ("entity", "number")
-    whose = "whose" in _words_of(question.text)
-    out = []
-    for kind in kinds:
-        for s, e in _spans(kind, sentence):
-            if not whose and _POSSESSIVE.search(sentence[s:e]):
-                continue
-            if _asked(sentence[s:e], question):
-                continue
-            e = _with_unit(sentence, e, question.text) if kind == "number" else e
-            key = phrase_key(sentence[s:e])
-            if key:
-                out.append(((s, e), key))
-    return out
-
-
-_POSSESSIVE = re.compile(r"['’]s$")
-_COUNTED = re.compile(r"\bhow (?:many|much) (\w+)", re.IGNORECASE)
 
 
 def _with_unit(sentence: str, end: int, question: str) -> int:
@@ -112,30 +188,3 @@ def _with_unit(sentence: str, end: int, question: str) -> int:
     if after and after.group(1).lower().rstrip("s") == unit:
         return end + after.end()
     return end
-
-
-def find_focus(
-    question: Question, sentence: str, offset: int, votes: dict[str, float] | None = None
-) -> Span | None:
-    """Article offsets of the phrase of the asked type that the question does not already
-    state, inside ``sentence`` (which starts at article offset ``offset``). When there are
-    several, the one the retrieved articles repeat most (``votes``, by phrase key) wins if
-    it has at least twice the support of the next; otherwise None: no focus rather than a
-    wrong one. (On rtqa-dev the votes gave 59 short answers instead of 48 at the same
-    precision, 0.39; a bare majority gave 87 at 0.33.)"""
-    if question.kind is None:
-        return None
-    found = answer_phrases(question, sentence)
-    distinct = {key for _, key in found}
-    if len(distinct) > 1 and votes:
-        ranked = sorted(((votes.get(k, 0.0), k) for k in distinct), reverse=True)
-        if ranked[0][0] > 0 and ranked[0][0] >= 2 * ranked[1][0]:
-            found = [(span, key) for span, key in found if key == ranked[0][1]]
-            distinct = {ranked[0][1]}
-    if len(distinct) != 1:
-        return None
-    start, end = found[0][0]
-    text = sentence[start:end]
-    start += len(text) - len(text.lstrip(" ,."))
-    end -= len(text) - len(text.rstrip(" ,."))
-    return (offset + start, offset + end) if end > start else None

@@ -20,14 +20,16 @@ from typing import Any
 import numpy as np
 
 from assistant.features import (
+    SENTENCE_FEATURES,
     article_entity_share,
     candidates_of,
-    phrase_votes,
     question_level,
     sentence_features,
 )
 from assistant.question import analyse
+from assistant.ranker import load_model
 from assistant.retrieval import Fusion, HybridRetriever, Scope
+from assistant.short_answer import PHRASE_FEATURES, phrase_table
 from eval.metrics import contains_answer, evidence_span, normalise, overlap, short_matches
 from index.store import ChunkStore
 
@@ -53,7 +55,12 @@ class Case:
     articles: list[str] = field(default_factory=list)  # article per candidate sentence
     level: list[float] = field(default_factory=list)  # question-level confidence features
     ent_article: list[float] = field(default_factory=list)  # per candidate
-    short_ok: list[int] = field(default_factory=list)  # per candidate: -1 none, 0 wrong, 1 ok
+    # The short answer's candidates (assistant.focus) in the two sentences the committed
+    # ranker puts first: features, labels (a gold answer?) and each one's sentence (an
+    # index into x).
+    phrase_x: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    phrase_y: list[int] = field(default_factory=list)
+    phrase_sentence: list[int] = field(default_factory=list)
 
 
 def dev_subset(folder: Path, raws: list[dict[str, Any]], limit: int, out: Path) -> list[str]:
@@ -147,10 +154,7 @@ def collect_case(
         )
         case.words = [len(c.text.split()) for c in cands]
         case.articles = [c.passage.article for c in cands]
-        votes = phrase_votes(q, cands, case.x[:, 0])
-        case.short_ok = [
-            _short_label(q, c, answers, votes) if case.answerable else -1 for c in cands
-        ]
+        _phrases(case, q, cands, answers, store)
         case.level = question_level(q, passages, store.lexical).tolist()
         case.ent_article = [article_entity_share(q, passages, c.passage.article) for c in cands]
     covering = (_covers(p.article, p.start, p.end, supports) for p in passages)
@@ -158,13 +162,15 @@ def collect_case(
     return case
 
 
-def _short_label(q: Any, cand: Any, answers: list[str], votes: dict[str, float]) -> int:
-    from assistant.focus import find_focus
-
-    span = find_focus(q, cand.body, 0, votes)
-    if span is None:
-        return -1
-    return int(short_matches(cand.body[span[0] : span[1]], answers))
+def _phrases(case: Case, q: Any, cands: list, answers: list[str], store: ChunkStore) -> None:
+    probs = load_model("ranker", SENTENCE_FEATURES).softmax(case.x)
+    order = np.argsort(-probs, kind="stable")
+    ranked = [cands[i] for i in order]
+    phrases, case.phrase_x = phrase_table(
+        q, ranked, probs[order], case.x[order, 0], store.model.embed
+    )
+    case.phrase_y = [int(case.answerable and short_matches(p.text, answers)) for p in phrases]
+    case.phrase_sentence = [int(order[p.sentence]) for p in phrases]
 
 
 def save_cases(path: Path, cases: list[Case]) -> None:
@@ -184,7 +190,9 @@ def save_cases(path: Path, cases: list[Case]) -> None:
                 "first_relevant": c.first_relevant,
                 "words": c.words,
                 "articles": c.articles,
-                "short_ok": c.short_ok,
+                "phrase_x": c.phrase_x.tolist(),
+                "phrase_y": c.phrase_y,
+                "phrase_sentence": c.phrase_sentence,
                 "level": c.level,
                 "ent_article": c.ent_article,
             }
@@ -200,5 +208,8 @@ def load_cases(path: Path) -> list[Case]:
             setattr(case, key, value)
         case.x = np.asarray(row["x"], dtype=np.float64).reshape(len(row["y"]), -1)
         case.y = np.asarray(row["y"], dtype=np.float64)
+        case.phrase_x = np.asarray(row["phrase_x"], dtype=np.float64).reshape(
+            len(row["phrase_y"]), len(PHRASE_FEATURES)
+        )
         cases.append(case)
     return cases

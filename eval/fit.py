@@ -16,11 +16,13 @@ import numpy as np
 from assistant.extractive import Tuning
 from assistant.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidence_row
 from assistant.ranker import LogisticModel, fit_logistic, fit_pairwise
+from assistant.short_answer import PHRASE_FEATURES
 from eval.collect import Case
 
 MAX_FALSE_REFUSALS = 0.05
 REFUSAL_QUANTILES = (0.05, 0.045, 0.04, 0.035, 0.03, 0.025, 0.02)
-L2_RANKER, L2_CONFIDENCE = 10000.0, 1.0
+L2_RANKER, L2_CONFIDENCE, L2_PHRASE = 10000.0, 1.0, 1.0
+PHRASE_THRESHOLD = 0.5  # a short answer only when more likely right than wrong
 COL = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
 HAND = {"cov_sent": 0.30, "cos_sent": 0.35, "passage_score": 0.10, "type_any": 0.20}
 OLD_WITHIN = 0.8  # the old answerer's second-sentence rule
@@ -39,6 +41,23 @@ def fit_ranker(cases: Sequence[Case]) -> LogisticModel:
     for name, weight in HAND.items():
         prior[COL[name]] = weight
     return fit_pairwise(groups, SENTENCE_FEATURES, prior, L2_RANKER)
+
+
+def fit_phrase(cases: Sequence[Case]) -> LogisticModel:
+    """The short answer's model: is this candidate phrase a gold answer?"""
+    rows = [c for c in cases if c.answerable and len(c.phrase_y)]
+    x = np.vstack([c.phrase_x for c in rows])
+    y = np.concatenate([np.asarray(c.phrase_y, dtype=np.float64) for c in rows])
+    return fit_logistic(x, y, PHRASE_FEATURES, L2_PHRASE)
+
+
+def pick_phrase(case: Case, model: LogisticModel | None) -> int | None:
+    """The row of the case's short answer (mirrors ``assistant.focus.best_phrase``)."""
+    if model is None or not len(case.phrase_y):
+        return None
+    p = model.predict(case.phrase_x)
+    best = int(np.argmax(p))
+    return best if p[best] >= PHRASE_THRESHOLD else None
 
 
 def choose(
@@ -64,7 +83,21 @@ def confidence_inputs(case: Case, probs: np.ndarray) -> np.ndarray:
     return confidence_row(probs, case.x, best, np.asarray(case.level), case.ent_article[best])
 
 
-def _outcome(case: Case, probs: np.ndarray, within: float | None = None) -> dict[str, Any]:
+def quoted(case: Case, chosen: list[int], pick: int | None) -> list[int]:
+    """The sentences quoted once the short answer's sentence leads (mirrors
+    ``ExtractiveAnswerer._lead_with``)."""
+    if pick is None:
+        return chosen
+    lead = case.phrase_sentence[pick]
+    rest = [i for i in chosen if i != lead][:1]
+    if rest and case.words[lead] + case.words[rest[0]] <= Tuning().max_words:
+        return [lead, *rest]
+    return [lead]
+
+
+def _outcome(
+    case: Case, probs: np.ndarray, within: float | None = None, pick: int | None = None
+) -> dict[str, Any]:
     if not len(probs):
         return {
             "correct": False,
@@ -74,11 +107,12 @@ def _outcome(case: Case, probs: np.ndarray, within: float | None = None) -> dict
             "conf_x": np.zeros(len(CONFIDENCE_FEATURES)),
         }
     chosen = choose(probs, case.words, case.articles, within)
+    shown = quoted(case, chosen, pick)
     return {
-        "correct": bool(case.answerable and any(case.y[i] > 0 for i in chosen)),
+        "correct": bool(case.answerable and any(case.y[i] > 0 for i in shown)),
         "top1": bool(case.answerable and case.y[chosen[0]] > 0),
-        "words": sum(case.words[i] for i in chosen),
-        "short": case.short_ok[chosen[0]],
+        "words": sum(case.words[i] for i in shown),
+        "short": -1 if pick is None else case.phrase_y[pick],
         "conf_x": confidence_inputs(case, probs),
     }
 
@@ -113,11 +147,14 @@ def out_of_fold(
     """Each case answered by a ranker fitted on the other folds: the outcomes, and the
     confidence model's inputs and labels."""
     oof: list[np.ndarray] = [np.zeros(0)] * len(cases)
+    picks: list[int | None] = [None] * len(cases)
     for f in range(k):
-        model = fit_ranker([c for c, g in zip(cases, fold, strict=True) if g != f])
+        train = [c for c, g in zip(cases, fold, strict=True) if g != f]
+        model, phrases = fit_ranker(train), fit_phrase(train)
         for i in np.flatnonzero(fold == f):
             oof[i] = model.softmax(cases[i].x) if len(cases[i].y) else np.zeros(0)
-    outcomes = [_outcome(c, p) for c, p in zip(cases, oof, strict=True)]
+            picks[i] = pick_phrase(cases[i], phrases)
+    outcomes = [_outcome(c, p, None, s) for c, p, s in zip(cases, oof, picks, strict=True)]
     xc = np.vstack([o["conf_x"] for o in outcomes])
     yc = np.asarray([float(o["correct"]) for o in outcomes])
     return outcomes, xc, yc
@@ -178,10 +215,7 @@ def _figures(cases, outcomes, refused, conf) -> dict[str, float]:
     correct = np.asarray([o["correct"] for o in outcomes])
     shorts = np.asarray([o["short"] for o in outcomes])
     answered = real & ~refused
-    focus = Tuning().focus_confidence
-    with_short = (
-        answered & (shorts >= 0) & (conf >= focus) if conf.any() else answered & (shorts >= 0)
-    )
+    with_short = answered & (shorts >= 0)
     return {
         "answerable": int(real.sum()),
         "unanswerable": int(unans.sum()),
@@ -253,9 +287,9 @@ def _ranks(rows: Sequence[Case], w: float, depth: int = 50) -> dict[str, float]:
 
 def fit_final(
     cases: Sequence[Case], quantile: float = MAX_FALSE_REFUSALS
-) -> tuple[LogisticModel, LogisticModel]:
-    """Both models on every case; the threshold, at the cross-validated ``quantile``, from
-    out-of-fold confidences."""
+) -> tuple[LogisticModel, LogisticModel, LogisticModel]:
+    """The three models on every case; the threshold, at the cross-validated ``quantile``,
+    from out-of-fold confidences."""
     ranker = fit_ranker(cases)
     _, xc, yc = out_of_fold(cases, np.asarray(folds_of(cases, 5)), 5)
     confidence = fit_logistic(xc, yc, CONFIDENCE_FEATURES, L2_CONFIDENCE)
@@ -266,7 +300,12 @@ def fit_final(
         *list(vars(confidence).values())[:5],
         {"threshold": round(threshold, 6), "trained_on": "rtqa-dev"},
     )
-    return ranker, confidence
+    phrase = fit_phrase(cases)
+    phrase = LogisticModel(
+        *list(vars(phrase).values())[:5],
+        {"threshold": PHRASE_THRESHOLD, "trained_on": "rtqa-dev"},
+    )
+    return ranker, confidence, phrase
 
 
 def print_figures(figures: dict[str, Any]) -> None:

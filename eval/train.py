@@ -126,9 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     cases = _collect(args)
     figures = cross_validate(cases, args.folds)
     print_figures(figures)
-    ranker, confidence = fit_final(cases, figures["refusal_quantile"])
+    ranker, confidence, phrase = fit_final(cases, figures["refusal_quantile"])
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, model in (("ranker", ranker), ("confidence", confidence)):
+    for name, model in (("ranker", ranker), ("confidence", confidence), ("phrase", phrase)):
         path = args.out / f"{name}.json"
         path.write_text(json.dumps(model.to_json(), indent=1) + "\n", encoding="utf-8")
         print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

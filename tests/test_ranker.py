@@ -13,6 +13,7 @@ from assistant.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, candidate
 from assistant.question import analyse
 from assistant.ranker import load_model
 from assistant.serialization import answer_to_dict
+from assistant.short_answer import PHRASE_FEATURES
 from tests.conftest import SEEDS, build_index
 
 JAKARTA = "002_72a2f02afa1bcb5f.txt"  # the only seed about the July meeting in Jakarta
@@ -23,7 +24,8 @@ def test_committed_models_load_with_their_feature_lists() -> None:
     confidence = load_model("confidence", CONFIDENCE_FEATURES)
     assert ranker.features == SENTENCE_FEATURES
     assert 0.0 < float(confidence.extra["threshold"]) < 1.0
-    for name in ("ranker", "confidence"):
+    assert load_model("phrase", PHRASE_FEATURES).extra["threshold"] == 0.5
+    for name in ("ranker", "confidence", "phrase"):
         path = Path(__file__).parent.parent / "assistant" / "models" / f"{name}.json"
         assert path.stat().st_size < 5 * 1024 * 1024
         assert json.loads(path.read_text(encoding="utf-8"))["type"] == "logistic"

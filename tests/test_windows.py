@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from assistant.focus import find_focus
 from assistant.question import analyse
 from assistant.retrieval import Fusion, HybridRetriever, window_of
 from tests.conftest import SEEDS
@@ -62,16 +61,6 @@ def test_a_window_whose_gap_is_unknown_is_the_chunk_alone(seed_assistant: Any) -
         left.chunk.end,
         left.chunk.text,
     )
-
-
-def test_the_short_answer_is_the_name_other_articles_repeat(model: Any) -> None:
-    question = analyse("Who met the minister in Jakarta?", model)
-    sentence = "Wang Yi and Sergey Lavrov met on the sidelines."
-    assert find_focus(question, sentence, 100) is None  # two names, no way to choose
-    votes = {"sergey lavrov": 1.6, "wang yi": 0.5}
-    start, end = find_focus(question, sentence, 100, votes) or (0, 0)
-    assert sentence[start - 100 : end - 100] == "Sergey Lavrov"
-    assert find_focus(question, sentence, 100, {"sergey lavrov": 0.9, "wang yi": 0.5}) is None
 
 
 def test_windows_are_planned_from_the_article_table(seed_assistant: Any) -> None:
