@@ -21,7 +21,6 @@ from index.terms import terms
 
 if TYPE_CHECKING:
     from assistant.features import Candidate
-    from assistant.ranker import LogisticModel
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
@@ -169,14 +168,10 @@ def _distance(offsets: list[int], hits: list[int], start: int) -> int:
     return min((abs(at - i) for i in hits), default=30)
 
 
-def best_phrase(
-    model: LogisticModel, phrases: list[Phrase], x: np.ndarray
-) -> tuple[Phrase, float] | None:
-    """The most probable phrase, when it is more likely right than wrong (the model's
-    ``threshold``, 0.5)."""
+def best_phrase(phrases: list[Phrase], p: np.ndarray, threshold: float) -> Phrase | None:
+    """The most probable phrase (``p``: each one's probability), when that is at least
+    ``threshold`` (the model's, 0.5: more likely right than wrong)."""
     if not phrases:
         return None
-    p = model.predict(x)
     best = int(np.argmax(p))
-    threshold = float(model.extra.get("threshold", 0.5))
-    return (phrases[best], float(p[best])) if p[best] >= threshold else None
+    return phrases[best] if p[best] >= threshold else None

@@ -18,6 +18,7 @@ from assistant.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidenc
 from assistant.ranker import LogisticModel, fit_logistic, fit_pairwise
 from assistant.short_answer import PHRASE_FEATURES
 from eval.collect import Case
+from eval.retrieval_cv import retrieval_figures
 
 MAX_FALSE_REFUSALS = 0.05
 REFUSAL_QUANTILES = (0.05, 0.045, 0.04, 0.035, 0.03, 0.025, 0.02)
@@ -51,13 +52,13 @@ def fit_phrase(cases: Sequence[Case]) -> LogisticModel:
     return fit_logistic(x, y, PHRASE_FEATURES, L2_PHRASE)
 
 
-def pick_phrase(case: Case, model: LogisticModel | None) -> int | None:
-    """The row of the case's short answer (mirrors ``assistant.focus.best_phrase``)."""
-    if model is None or not len(case.phrase_y):
+def pick_phrase(phrase_p: np.ndarray | None) -> int | None:
+    """The row of the short answer among a case's phrase probabilities (mirrors
+    ``assistant.short_answer.best_phrase``)."""
+    if phrase_p is None or not len(phrase_p):
         return None
-    p = model.predict(case.phrase_x)
-    best = int(np.argmax(p))
-    return best if p[best] >= PHRASE_THRESHOLD else None
+    best = int(np.argmax(phrase_p))
+    return best if phrase_p[best] >= PHRASE_THRESHOLD else None
 
 
 def choose(
@@ -83,20 +84,32 @@ def confidence_inputs(case: Case, probs: np.ndarray) -> np.ndarray:
     return confidence_row(probs, case.x, best, np.asarray(case.level), case.ent_article[best])
 
 
-def quoted(case: Case, chosen: list[int], pick: int | None) -> list[int]:
-    """The sentences quoted once the short answer's sentence leads (mirrors
-    ``ExtractiveAnswerer._lead_with``)."""
-    if pick is None:
-        return chosen
-    lead = case.phrase_sentence[pick]
-    rest = [i for i in chosen if i != lead][:1]
-    if rest and case.words[lead] + case.words[rest[0]] <= Tuning().max_words:
-        return [lead, *rest]
-    return [lead]
+def quoted(
+    case: Case, chosen: list[int], probs: np.ndarray, phrase_p: np.ndarray | None
+) -> list[int]:
+    """The sentences quoted once the short answer's sentence leads and a lone quote has
+    taken a runner-up that holds a likely phrase (mirrors ``ExtractiveAnswerer._lead_with``
+    and ``_with_runner_up``)."""
+    t, pick = Tuning(), pick_phrase(phrase_p)
+    shown = chosen
+    if pick is not None:
+        lead = case.phrase_sentence[pick]
+        rest = [i for i in chosen if i != lead][:1]
+        fits = rest and case.words[lead] + case.words[rest[0]] <= t.max_words
+        shown = [lead, *rest] if fits else [lead]
+    order = np.argsort(-probs, kind="stable")
+    if phrase_p is None or len(shown) != 1 or len(order) < 2 or int(order[1]) in shown:
+        return shown
+    runner_up = int(order[1])
+    rows = [j for j, s in enumerate(case.phrase_sentence) if s == runner_up]
+    likely = any(phrase_p[j] >= t.second_phrase for j in rows)
+    if likely and case.words[shown[0]] + case.words[runner_up] <= t.max_words:
+        return [*shown, runner_up]
+    return shown
 
 
 def _outcome(
-    case: Case, probs: np.ndarray, within: float | None = None, pick: int | None = None
+    case: Case, probs: np.ndarray, within: float | None = None, phrase_p: np.ndarray | None = None
 ) -> dict[str, Any]:
     if not len(probs):
         return {
@@ -107,7 +120,8 @@ def _outcome(
             "conf_x": np.zeros(len(CONFIDENCE_FEATURES)),
         }
     chosen = choose(probs, case.words, case.articles, within)
-    shown = quoted(case, chosen, pick)
+    shown = quoted(case, chosen, probs, phrase_p)
+    pick = pick_phrase(phrase_p)
     return {
         "correct": bool(case.answerable and any(case.y[i] > 0 for i in shown)),
         "top1": bool(case.answerable and case.y[chosen[0]] > 0),
@@ -147,14 +161,15 @@ def out_of_fold(
     """Each case answered by a ranker fitted on the other folds: the outcomes, and the
     confidence model's inputs and labels."""
     oof: list[np.ndarray] = [np.zeros(0)] * len(cases)
-    picks: list[int | None] = [None] * len(cases)
+    phrase_p: list[np.ndarray | None] = [None] * len(cases)
     for f in range(k):
         train = [c for c, g in zip(cases, fold, strict=True) if g != f]
         model, phrases = fit_ranker(train), fit_phrase(train)
         for i in np.flatnonzero(fold == f):
             oof[i] = model.softmax(cases[i].x) if len(cases[i].y) else np.zeros(0)
-            picks[i] = pick_phrase(cases[i], phrases)
-    outcomes = [_outcome(c, p, None, s) for c, p, s in zip(cases, oof, picks, strict=True)]
+            if len(cases[i].phrase_y):
+                phrase_p[i] = phrases.predict(cases[i].phrase_x)
+    outcomes = [_outcome(c, p, None, q) for c, p, q in zip(cases, oof, phrase_p, strict=True)]
     xc = np.vstack([o["conf_x"] for o in outcomes])
     yc = np.asarray([float(o["correct"]) for o in outcomes])
     return outcomes, xc, yc
@@ -234,55 +249,6 @@ def _figures(cases, outcomes, refused, conf) -> dict[str, float]:
             float((shorts[with_short] == 1).mean()) if with_short.any() else 0.0, 4
         ),
     }
-
-
-def retrieval_figures(cases: Sequence[Case]) -> dict[str, dict[str, float]]:
-    """hit@1 and MRR@10 of BM25 alone, dense alone and the fusion weights tried."""
-    rows = [c for c in cases if c.answerable]
-    out = {"bm25": _ranks(rows, 1.0), "dense": _ranks(rows, 0.0)}
-    for w in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-        out[f"fused_w{w}"] = _ranks(rows, w)
-    for depth in (10, 20, 30, 50):
-        out[f"fused_w0.3_n{depth}"] = _ranks(rows, 0.3, depth)
-    ranks = [c.first_relevant for c in rows]  # of the passages served (windows), top K
-    n = max(len(rows), 1)
-    out["served"] = {
-        "hit@1": round(sum(r == 1 for r in ranks) / n, 4),
-        "mrr@10": round(sum(1 / r for r in ranks if r) / n, 4),
-    }
-    return out
-
-
-def _top(scores: dict[str, float], n: int) -> dict[str, float]:
-    return dict(sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:n])
-
-
-def _ranks(rows: Sequence[Case], w: float, depth: int = 50) -> dict[str, float]:
-    """The cases hold both legs' top 50 with both scores for their union, so a smaller
-    candidate depth is the union of each leg's top ``depth``."""
-    hits, rr = 0, 0.0
-    for case in rows:
-        c = Case(case.id, case.group, case.answerable, case.counterfactual)
-        c.lexical, c.dense, c.relevant = _top(case.lexical, depth), dict(case.dense), case.relevant
-        keep = set(c.lexical) | set(_top(case.dense, depth))
-        c.dense = {cid: s for cid, s in c.dense.items() if cid in keep}
-        top = max(c.lexical.values(), default=0.0) or 1.0
-        if w >= 1.0:
-            fused = {cid: s / top for cid, s in c.lexical.items()}
-        elif w <= 0.0:
-            fused = dict(c.dense)
-        else:
-            fused = {
-                cid: w * c.lexical.get(cid, 0.0) / top + (1 - w) * max(c.dense.get(cid, 0.0), 0.0)
-                for cid in set(c.lexical) | set(c.dense)
-            }
-        ranked = sorted(fused, key=lambda cid: (-fused[cid], cid))[:10]
-        relevant = set(c.relevant)
-        rank = next((r for r, cid in enumerate(ranked, start=1) if cid in relevant), 0)
-        hits += rank == 1
-        rr += 1 / rank if rank else 0.0
-    n = max(len(rows), 1)
-    return {"hit@1": round(hits / n, 4), "mrr@10": round(rr / n, 4)}
 
 
 def fit_final(

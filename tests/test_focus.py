@@ -128,3 +128,22 @@ def test_phrase_vectors_are_the_model_s_and_each_phrase_is_embedded_once(model: 
     assert asked == [["Jakarta", "Astana"], ["Moscow"]]
     assert np.allclose(first[1], again[0]) and np.allclose(first[0], first[2])
     assert np.allclose(first[0], model.embed(["Jakarta"])[0], atol=1e-5)
+
+
+def test_a_lone_quote_takes_the_runner_up_when_it_holds_a_likely_answer(
+    seed_assistant: Any,
+) -> None:
+    answerer = seed_assistant.answerer
+    question = analyse("Who invited Wang Yi to Moscow?", seed_assistant.store.model)
+    passages = seed_assistant.retriever.retrieve(question, 5)
+    ranked = answerer.rank(question, passages, seed_assistant.store.lexical)
+    best, runner_up = ranked.candidates[:2]
+    alone = [(best, float(ranked.probs[0]))]
+    in_runner_up = phrases_in(question, runner_up.body, 1)[:1]
+    in_best = phrases_in(question, best.body, 0)[:1]
+    assert in_runner_up and in_best
+    assert [c for c, _ in answerer._with_runner_up(ranked, alone, in_runner_up)] == [
+        best,
+        runner_up,
+    ]
+    assert answerer._with_runner_up(ranked, alone, in_best) == alone  # nothing likely there
