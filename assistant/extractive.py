@@ -48,9 +48,9 @@ class Tuning:
     second_within: float = 0.5  # a further sentence must reach this share of the best's p
     max_words: int = 80
     # A lone quote gains the runner-up sentence when one of its phrases is at least this
-    # likely the answer: out of fold on rtqa-dev, 0.691 of answerable questions right at
-    # 42.5 words without, 0.696 / 0.701 / 0.710 / 0.710 / 0.715 at 0.5 / 0.4 / 0.3 / 0.2 /
-    # 0.1 (42.8 to 47.3 words); quoting two sentences always gave 0.713 at 55 words.
+    # likely the answer: out of fold on rtqa-dev, 0.672 of answerable questions right at
+    # 38.1 words without, 0.681 / 0.691 / 0.705 / 0.705 / 0.710 at 0.5 / 0.4 / 0.3 / 0.2 /
+    # 0.1 (38.8 to 45.7 words), 0.725 at 51.1 words for any phrase at all.
     second_phrase: float = 0.3
     # A follow-up's refusal threshold, scaled: on the dev dialogues (eval/dev.jsonl) 1.0 and
     # 0.5 answered 0.625 of the follow-ups, 0.25 answered 0.875 and still refused every

@@ -53,6 +53,7 @@ class Case:
     first_relevant: int = 0  # rank of the first relevant passage in the top k (0: none)
     words: list[int] = field(default_factory=list)  # words per candidate sentence
     articles: list[str] = field(default_factory=list)  # article per candidate sentence
+    terms: list[int] = field(default_factory=list)  # per candidate: its question terms (bits)
     level: list[float] = field(default_factory=list)  # question-level confidence features
     ent_article: list[float] = field(default_factory=list)  # per candidate
     # The short answer's candidates (assistant.focus) in the two sentences the committed
@@ -154,6 +155,8 @@ def collect_case(
         )
         case.words = [len(c.text.split()) for c in cands]
         case.articles = [c.passage.article for c in cands]
+        bits = {t: 1 << i for i, t in enumerate(sorted(q.terms))}
+        case.terms = [sum(bits[t] for t in q.terms & c.terms) for c in cands]
         _phrases(case, q, cands, answers, store)
         case.level = question_level(q, passages, store.lexical).tolist()
         case.ent_article = [article_entity_share(q, passages, c.passage.article) for c in cands]
@@ -190,6 +193,7 @@ def save_cases(path: Path, cases: list[Case]) -> None:
                 "first_relevant": c.first_relevant,
                 "words": c.words,
                 "articles": c.articles,
+                "terms": c.terms,
                 "phrase_x": c.phrase_x.tolist(),
                 "phrase_y": c.phrase_y,
                 "phrase_sentence": c.phrase_sentence,

@@ -62,20 +62,28 @@ def pick_phrase(phrase_p: np.ndarray | None) -> int | None:
 
 
 def choose(
-    probs: np.ndarray, words: Sequence[int], articles: Sequence[str], within: float | None = None
+    probs: np.ndarray,
+    words: Sequence[int],
+    terms: Sequence[int] | None,
+    within: float | None = None,
 ) -> list[int]:
-    """The sentences the answerer would quote (mirrors ExtractiveAnswerer.select)."""
+    """The sentences the answerer would quote (mirrors ExtractiveAnswerer.select: a further
+    sentence must add a question term, ``terms`` being each one's question terms as a bit
+    mask; None: the old answerer's rule, which did not ask that)."""
     t = Tuning()
     within = t.second_within if within is None else within
     order = np.argsort(-probs, kind="stable")
     chosen = [int(order[0])]
     total = words[chosen[0]]
+    covered = terms[chosen[0]] if terms is not None else 0
     for i in order[1:]:
         if len(chosen) == t.max_sentences or probs[i] < within * probs[order[0]]:
             break
-        if total + words[i] <= t.max_words:
+        adds = terms is None or terms[i] & ~covered
+        if adds and total + words[i] <= t.max_words:
             chosen.append(int(i))
             total += words[i]
+            covered |= terms[i] if terms is not None else 0
     return chosen
 
 
@@ -119,7 +127,7 @@ def _outcome(
             "short": -1,
             "conf_x": np.zeros(len(CONFIDENCE_FEATURES)),
         }
-    chosen = choose(probs, case.words, case.articles, within)
+    chosen = choose(probs, case.words, case.terms if within is None else None, within)
     shown = quoted(case, chosen, probs, phrase_p)
     pick = pick_phrase(phrase_p)
     return {
