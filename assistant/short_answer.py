@@ -8,6 +8,7 @@ given only when it is more likely right than wrong: no focus rather than a wrong
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Sequence
@@ -158,8 +159,13 @@ def _words(body: str, question: Question) -> tuple[list[int], list[int]]:
     wanted = set(question.query_terms)
     found = list(re.finditer(r"\w+", body))
     return [m.start() for m in found], [
-        i for i, m in enumerate(found) if wanted.intersection(terms(m.group()))
+        i for i, m in enumerate(found) if wanted.intersection(_terms_of(m.group()))
     ]
+
+
+@functools.lru_cache(maxsize=16384)
+def _terms_of(word: str) -> tuple[str, ...]:
+    return tuple(terms(word))
 
 
 def _distance(offsets: list[int], hits: list[int], start: int) -> int:
