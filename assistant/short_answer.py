@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 Embed = Callable[[Sequence[str]], np.ndarray]
 
 PHRASE_SENTENCES = 2  # the short answer is looked for in the best two sentences
+SHORT_THRESHOLD = 0.5  # a short answer only when more likely right than wrong
 PHRASE_FEATURES = (
     "kind_match",  # a name for who/where/which questions, a date for when, a number for how many
     "possessive",  # a possessive name ("Russia's"), offered without its "'s"
@@ -122,36 +123,49 @@ def phrase_table(
     vectors = embed([p.text for p in phrases] + ([head] if head else []))
     head_vector = vectors[-1] if head else question.vector
     words = {i: _words(cands[i].body, question) for i in {p.sentence for p in phrases}}
-    asked = _KIND_OF.get(question.kind or "")
     rows = []
-    for p, vector in zip(phrases, vectors, strict=False):
+    for p, v in zip(phrases, vectors[: len(phrases)], strict=True):
+        cosines = (float(v @ question.vector), float(v @ head_vector) if p.kind == "name" else 0.0)
         body = cands[p.sentence].body
-        mine = [q for q in phrases if q.sentence == p.sentence]
-        typed = {q.key for q in mine if q.kind == asked}
-        rows.append(
-            [
-                float(p.kind == asked),
-                float(p.possessive),
-                float(not body[: p.span[0]].strip(" \"“‘'")),
-                float(bool(_PREPOSITION.search(body[max(0, p.span[0] - 12) : p.span[0]]))),
-                math.log1p(len(p.text.split())),
-                votes[p.key] / (max(votes[q.key] for q in mine) or 1.0),
-                votes[p.key],
-                math.log1p(_distance(*words[p.sentence], p.span[0])),
-                float(vector @ question.vector),
-                float(vector @ head_vector) if p.kind == "name" else 0.0,
-                float(p.kind == "date"),
-                float(p.kind == "number"),
-                float(bool(_ADJECTIVE.match(body, p.span[0])) and p.kind == "name"),
-                float(p.sentence),
-                float(probs[p.sentence]),
-                p.span[0] / max(len(body), 1),
-                float(question.kind is None),
-                math.log(len(mine)),
-                float(p.kind == asked and len(typed) == 1),
-            ]
-        )
+        rows.append(_row(p, phrases, body, question, votes, words[p.sentence], probs, cosines))
     return phrases, np.asarray(rows, dtype=np.float64)
+
+
+def _row(
+    p: Phrase,
+    phrases: list[Phrase],
+    body: str,
+    question: Question,
+    votes: dict[str, float],
+    words: tuple[list[int], list[int]],
+    probs: np.ndarray,
+    cosines: tuple[float, float],
+) -> list[float]:
+    """The features of ``p``, in ``PHRASE_FEATURES`` order; ``cosines``: its cos_question
+    and cos_head."""
+    asked = _KIND_OF.get(question.kind or "")
+    mine = [q for q in phrases if q.sentence == p.sentence]
+    typed = {q.key for q in mine if q.kind == asked}
+    return [
+        float(p.kind == asked),
+        float(p.possessive),
+        float(not body[: p.span[0]].strip(" \"“‘'")),
+        float(bool(_PREPOSITION.search(body[max(0, p.span[0] - 12) : p.span[0]]))),
+        math.log1p(len(p.text.split())),
+        votes[p.key] / (max(votes[q.key] for q in mine) or 1.0),
+        votes[p.key],
+        math.log1p(_distance(*words, p.span[0])),
+        *cosines,
+        float(p.kind == "date"),
+        float(p.kind == "number"),
+        float(bool(_ADJECTIVE.match(body, p.span[0])) and p.kind == "name"),
+        float(p.sentence),
+        float(probs[p.sentence]),
+        p.span[0] / max(len(body), 1),
+        float(question.kind is None),
+        math.log(len(mine)),
+        float(p.kind == asked and len(typed) == 1),
+    ]
 
 
 def _words(body: str, question: Question) -> tuple[list[int], list[int]]:
@@ -174,10 +188,17 @@ def _distance(offsets: list[int], hits: list[int], start: int) -> int:
     return min((abs(at - i) for i in hits), default=30)
 
 
-def best_phrase(phrases: list[Phrase], p: np.ndarray, threshold: float) -> Phrase | None:
-    """The most probable phrase (``p``: each one's probability), when that is at least
-    ``threshold`` (the model's, 0.5: more likely right than wrong)."""
-    if not phrases:
+def best_index(p: np.ndarray, threshold: float = SHORT_THRESHOLD) -> int | None:
+    """The most probable phrase's index (``p``: each one's probability), when that is at
+    least ``threshold``."""
+    if not len(p):
         return None
     best = int(np.argmax(p))
-    return phrases[best] if p[best] >= threshold else None
+    return best if p[best] >= threshold else None
+
+
+def best_phrase(phrases: list[Phrase], p: np.ndarray, threshold: float) -> Phrase | None:
+    """The short answer: the most probable phrase, when that is at least ``threshold`` (the
+    model's, ``SHORT_THRESHOLD``)."""
+    best = best_index(p, threshold) if phrases else None
+    return None if best is None else phrases[best]

@@ -11,6 +11,7 @@ Nothing of the articles' text is kept: only numbers, ids and labels.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -165,12 +166,17 @@ def collect_case(
     return case
 
 
+@functools.cache
+def _committed_ranker() -> Any:
+    return load_model("ranker", SENTENCE_FEATURES)
+
+
 def _phrases(case: Case, q: Any, cands: list, answers: list[str], store: ChunkStore) -> None:
-    probs = load_model("ranker", SENTENCE_FEATURES).softmax(case.x)
+    probs = _committed_ranker().softmax(case.x)
     order = np.argsort(-probs, kind="stable")
     ranked = [cands[i] for i in order]
     phrases, case.phrase_x = phrase_table(
-        q, ranked, probs[order], case.x[order, 0], store.model.embed
+        q, ranked, probs[order], case.x[order, 0], store.model.embed_phrases
     )
     case.phrase_y = [int(case.answerable and short_matches(p.text, answers)) for p in phrases]
     case.phrase_sentence = [int(order[p.sentence]) for p in phrases]

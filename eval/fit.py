@@ -16,14 +16,13 @@ import numpy as np
 from assistant.extractive import Tuning
 from assistant.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidence_row
 from assistant.ranker import LogisticModel, fit_logistic, fit_pairwise
-from assistant.short_answer import PHRASE_FEATURES
+from assistant.short_answer import PHRASE_FEATURES, SHORT_THRESHOLD, best_index
 from eval.collect import Case
 from eval.retrieval_cv import retrieval_figures
 
 MAX_FALSE_REFUSALS = 0.05
 REFUSAL_QUANTILES = (0.05, 0.045, 0.04, 0.035, 0.03, 0.025, 0.02)
 L2_RANKER, L2_CONFIDENCE, L2_PHRASE = 10000.0, 1.0, 1.0
-PHRASE_THRESHOLD = 0.5  # a short answer only when more likely right than wrong
 COL = {name: i for i, name in enumerate(SENTENCE_FEATURES)}
 HAND = {"cov_sent": 0.30, "cos_sent": 0.35, "passage_score": 0.10, "type_any": 0.20}
 OLD_WITHIN = 0.8  # the old answerer's second-sentence rule
@@ -53,12 +52,9 @@ def fit_phrase(cases: Sequence[Case]) -> LogisticModel:
 
 
 def pick_phrase(phrase_p: np.ndarray | None) -> int | None:
-    """The row of the short answer among a case's phrase probabilities (mirrors
-    ``assistant.short_answer.best_phrase``)."""
-    if phrase_p is None or not len(phrase_p):
-        return None
-    best = int(np.argmax(phrase_p))
-    return best if phrase_p[best] >= PHRASE_THRESHOLD else None
+    """The row of the short answer among a case's phrase probabilities, as the answerer
+    picks it."""
+    return None if phrase_p is None else best_index(phrase_p)
 
 
 def choose(
@@ -279,7 +275,7 @@ def fit_final(
     phrase = fit_phrase(cases)
     phrase = LogisticModel(
         *list(vars(phrase).values())[:5],
-        {"threshold": PHRASE_THRESHOLD, "trained_on": "rtqa-dev"},
+        {"threshold": SHORT_THRESHOLD, "trained_on": "rtqa-dev"},
     )
     return ranker, confidence, phrase
 
