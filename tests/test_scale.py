@@ -143,7 +143,7 @@ def test_tombstones_survive_save_and_load(tmp_path: Path) -> None:
 
 
 def test_merged_segments_equal_a_fresh_build() -> None:
-    from index.lexical import Segment, merge
+    from index.segments import Segment, merge
 
     a = Segment.build(["x:1", "x:2", "x:3"], ["x"] * 3, [["ab", "c"], ["gone"], ["c", "d" * 30]])
     b = Segment.build(["y:1"], ["y"], [["zz", "ab", "ab", "é"]])
