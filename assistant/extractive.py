@@ -20,6 +20,7 @@ from assistant.features import (
     CONFIDENCE_FEATURES,
     SENTENCE_FEATURES,
     Candidate,
+    RememberedStats,
     Stats,
     article_entity_share,
     candidates_of,
@@ -152,6 +153,7 @@ class ExtractiveAnswerer:
     ) -> Draft:
         """``followup``: the question leans on the conversation, whose words the confidence
         model never saw; its threshold is scaled by ``Tuning.followup_threshold``."""
+        stats = RememberedStats(stats)
         ranked = self.rank(question, passages, stats)
         if not ranked.candidates:
             return Draft(NOT_FOUND, True, ())

@@ -78,6 +78,26 @@ class Stats(Protocol):
     def df(self, term: str) -> int: ...
 
 
+class RememberedStats:
+    """``Stats`` that look each term up once: one answer reads a term's df and idf from
+    several features, and each lookup walks every BM25 segment."""
+
+    def __init__(self, stats: Stats) -> None:
+        self._stats = stats
+        self._df: dict[str, int] = {}
+        self._idf: dict[str, float] = {}
+
+    def df(self, term: str) -> int:
+        if term not in self._df:
+            self._df[term] = self._stats.df(term)
+        return self._df[term]
+
+    def idf(self, term: str) -> float:
+        if term not in self._idf:
+            self._idf[term] = self._stats.idf(term)
+        return self._idf[term]
+
+
 @dataclass(frozen=True)
 class Candidate:
     passage: Passage
