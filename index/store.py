@@ -5,12 +5,13 @@ article's metadata on every chunk. Nothing is mirrored in memory: a query reads 
 Chroma only the chunks it needs (``fetch``). Locally, in ``data_dir/bm25/<collection>``,
 live the BM25 segments (numpy arrays) and a small per-article table. A change marks that
 folder dirty first; a dirty, missing or unreadable local index is rebuilt from Chroma.
+The queries that read from Chroma are ``index.queries``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +21,19 @@ from index.chunking import chunker_version
 from index.embedding import DIMENSION, MODEL_ID, MiniLMEmbedding
 from index.errors import IndexMismatchError, IndexMissingError, StoreError
 from index.lexical import LexicalIndex
+from index.queries import chunks_by_id, nearest, pages, vectors_by_id
 from index.records import (
     ArticleRecord,
     Prepared,
     StoredChunk,
-    chunk_from,
     chunk_metadata,
     count_into,
     lexical_text,
     read_articles,
-    unpack_vectors,
     write_articles,
 )
 
 log = logging.getLogger(__name__)
-_PAGE = 2000
 _BATCH = 1000
 
 
@@ -128,7 +127,7 @@ class ChunkStore:
         self._mark_dirty()
         self.lexical = LexicalIndex()
         records: dict[str, ArticleRecord] = {}
-        for ids, docs, metas in self._pages():
+        for ids, docs, metas in pages(self._collection):
             self.lexical.add(
                 ids,
                 [m["article"] for m in metas],
@@ -139,18 +138,6 @@ class ChunkStore:
         self.lexical.compact(force=True)
         self._articles = dict(sorted(records.items()))
         self.commit(force=True)
-
-    def _pages(self) -> Iterable[tuple[list[str], list[str], list[dict[str, Any]]]]:
-        offset = 0
-        while True:
-            page = self._collection.get(
-                include=["documents", "metadatas"], limit=_PAGE, offset=offset
-            )
-            if page["ids"]:
-                yield page["ids"], page["documents"], page["metadatas"]
-            if len(page["ids"]) < _PAGE:
-                return
-            offset += _PAGE
 
     def _mark_dirty(self) -> None:
         self._local.mkdir(parents=True, exist_ok=True)
@@ -273,54 +260,12 @@ class ChunkStore:
     ) -> list[tuple[str, float]]:
         """Nearest chunks with their cosine similarity (Chroma returns 1 - cosine as
         distance), only from ``include`` articles when given, never from ``exclude``."""
-        size = self.count()
-        if not size or (include is not None and not include):
-            return []
-        where = _where(include, exclude)
-        found = self._collection.query(
-            query_embeddings=[vector.tolist()],
-            n_results=min(n, size),
-            where=where,
-            include=["distances"],
-        )
-        return [
-            (cid, 1.0 - float(d))
-            for cid, d in zip(found["ids"][0], found["distances"][0], strict=True)
-        ]
+        return nearest(self._collection, vector, n, self.count(), include, exclude)
 
     def fetch(self, ids: Sequence[str], vectors: bool = False) -> dict[str, StoredChunk]:
         """The chunks ``ids`` as stored (missing ids are left out)."""
-        if not ids:
-            return {}
-        include = ["documents", "metadatas"] + (["embeddings"] if vectors else [])
-        got = self._collection.get(ids=list(ids), include=include)
-        embeddings = got.get("embeddings") if vectors else None
-        out: dict[str, StoredChunk] = {}
-        for i, (cid, doc, meta) in enumerate(
-            zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ):
-            svec = unpack_vectors(meta["svec"]) if meta.get("svec") else None
-            vec = np.asarray(embeddings[i], dtype=np.float32) if embeddings is not None else None
-            out[cid] = StoredChunk(chunk_from(cid, doc, meta), dict(meta), vec, svec)
-        return out
+        return chunks_by_id(self._collection, ids, vectors)
 
     def vectors_of(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Chunk vectors only (for BM25 hits that the dense search did not return)."""
-        if not ids:
-            return {}
-        got = self._collection.get(ids=list(ids), include=["embeddings"])
-        return {
-            cid: np.asarray(v, dtype=np.float32)
-            for cid, v in zip(got["ids"], got["embeddings"], strict=True)
-        }
-
-
-def _where(include: Collection[str] | None, exclude: Collection[str]) -> dict[str, Any] | None:
-    parts: list[dict[str, Any]] = []
-    if include is not None:
-        parts.append({"article": {"$in": sorted(include)}})
-    if exclude:
-        parts.append({"article": {"$nin": sorted(exclude)}})
-    if not parts:
-        return None
-    return parts[0] if len(parts) == 1 else {"$and": parts}
+        return vectors_by_id(self._collection, ids)
