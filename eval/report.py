@@ -10,14 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eval.errors import EvalError
-from eval.metrics import (
-    FAILURE_KINDS,
-    GATED,
-    LATENCIES,
-    RATE_TOLERANCE,
-    Difference,
-    figure,
-)
+from eval.gate import GATED, LATENCIES, RATE_TOLERANCE, Difference, figure
+from eval.metrics import FAILURE_KINDS
 
 if TYPE_CHECKING:
     from eval.runner import EvalResult, Failure

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from eval.dataset import QAItem, load_qa, validate_qa
 from eval.errors import BaselineError, EvalError, QAValidationError
-from eval.metrics import FAILURE_KINDS, Outcome, compare, failure_kind, score, summarise
+from eval.gate import compare
+from eval.metrics import FAILURE_KINDS, Outcome, failure_kind, score, summarise
 
 if TYPE_CHECKING:
     from assistant.assistant import Assistant

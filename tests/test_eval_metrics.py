@@ -6,8 +6,8 @@ import pytest
 
 from assistant.domain import Answer, Citation, Passage
 from eval.dataset import QAItem
+from eval.gate import compare
 from eval.metrics import (
-    compare,
     contains_answer,
     evidence_span,
     failure_kind,
