@@ -10,7 +10,6 @@ From Python (e.g. to tune on the dev split)::
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
 import time
@@ -20,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from eval.baseline import BASELINE, previous_baseline, read_baseline, write_baseline
 from eval.dataset import QAItem, load_qa, validate_qa
-from eval.errors import BaselineError, EvalError, QAValidationError
+from eval.errors import EvalError, QAValidationError
 from eval.gate import compare
 from eval.metrics import FAILURE_KINDS, Outcome, failure_kind, score, summarise
 
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_QA = PROJECT_ROOT / "eval" / "qa.jsonl"
 DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
-BASELINE = PROJECT_ROOT / "eval" / "baseline.json"
 EVAL_K = 10  # every question is asked once with k=10; see eval/README.md
 WARM_UP = "What is this article about?"
 
@@ -208,28 +207,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def read_baseline(path: Path = BASELINE) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise BaselineError(
-            f"no baseline at {path}: accept a run with `newsqa eval --update-baseline`"
-        ) from exc
-    except (OSError, ValueError) as exc:
-        raise BaselineError(f"cannot read the baseline {path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise BaselineError(f"the baseline {path} is not a JSON object")
-    return data
-
-
-def write_baseline(result: EvalResult, path: Path = BASELINE) -> None:
-    data = {"qa": "eval/qa.jsonl", "corpus": "seeds", "k": EVAL_K, **result.summary}
-    try:
-        path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
-    except OSError as exc:
-        raise BaselineError(f"cannot write the baseline {path}: {exc}") from exc
-
-
 def _load_checked(qa: Path, corpus: Path) -> list[QAItem]:
     if not corpus.is_dir():
         raise EvalError(f"the corpus {corpus} is not a folder")
@@ -261,7 +238,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             "answered extractively"
         )
     items = _load_checked(qa, corpus)
-    baseline = _previous_baseline() if args.update_baseline else None
+    baseline = previous_baseline() if args.update_baseline else None
     if gated and not args.update_baseline:
         baseline = read_baseline()
     print(f"indexing {corpus} into a temporary index ...", file=sys.stderr)
@@ -279,7 +256,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.report:
         report.write_markdown(Path(args.report), result, differences, baseline, context)
     if args.update_baseline:
-        write_baseline(result)
+        write_baseline(result, EVAL_K)
     elif baseline and baseline.get("questions") != result.summary["questions"]:
         print(
             f"note: the baseline holds figures for {baseline.get('questions')} questions, this "
@@ -299,11 +276,3 @@ def verification_text(v: dict[str, Any]) -> str:
         f"{v['llm_answers']} answers from the LLM, {v['fallbacks']} extractive fallbacks"
         + (f" ({'; '.join(v['notices'])})" if v["notices"] else "")
     )
-
-
-def _previous_baseline() -> dict[str, Any] | None:
-    """The baseline about to be replaced, shown for comparison; None when there is none yet."""
-    try:
-        return read_baseline()
-    except BaselineError:
-        return None

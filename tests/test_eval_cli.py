@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 
 import cli
+from eval.baseline import BASELINE
 from eval.dataset import load_qa
-from eval.runner import BASELINE, DEFAULT_CORPUS, DEFAULT_QA, add_arguments, evaluate
+from eval.runner import DEFAULT_CORPUS, DEFAULT_QA, add_arguments, evaluate
 from tests.conftest import build_index
 
 ARTICLES = {
