@@ -13,7 +13,10 @@ from assistant.question import Question
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_NAME = re.compile(r"[A-Z][\w'’.-]*\w(?:\s+(?:(?:of|de|van|von|al|bin|the)\s+)?[A-Z][\w'’.-]*\w)*")
+_CONNECTORS = frozenset(["of", "de", "van", "von", "al", "bin", "the", "and"])
+_NAME = re.compile(
+    r"[A-Z][\w'’.-]*\w(?:\s+(?:(?:of|de|van|von|al|bin|the)\s+){0,2}[A-Z][\w'’.-]*\w)*"
+)
 _DATE = re.compile(
     rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s*(?:19|20)\d\d)?|"
     rf"\d{{1,2}}\s+(?:{_MONTHS})(?:\s+(?:19|20)\d\d)?|(?:{_MONTHS})\s+(?:19|20)\d\d|"
@@ -103,7 +106,8 @@ class Phrase:
 
 def phrase_key(phrase: str) -> str:
     """A phrase as compared across sentences: lower case, punctuation as single spaces."""
-    return " ".join(re.findall(r"\w+", phrase.lower().replace("’s", "").replace("'s", "")))
+    words = re.findall(r"\w+", phrase.lower().replace("’s", "").replace("'s", ""))
+    return " ".join(words[1:] if words[:1] == ["the"] and len(words) > 1 else words)
 
 
 def phrases_in(question: Question, body: str, sentence: int = 0) -> list[Phrase]:
@@ -138,28 +142,41 @@ def phrases_in(question: Question, body: str, sentence: int = 0) -> list[Phrase]
 
 
 def _names(text: str) -> list[Span]:
+    """Capitalised names, without a leading pronoun, preposition or title; a leading "The"
+    is kept inside a sentence ("The Simpsons"), where its capital says it is part of the
+    name, and left out at the start, where every word has one."""
     spans = []
     for m in _NAME.finditer(text):
-        words = m.group().split()
-        start = m.start()
-        while words and _SKIP_NAMES.match(words[0]):  # "The", sentence-initial "In"
+        words, start = m.group().split(), m.start()
+        while words and _SKIP_NAMES.match(words[0]) and not _inner_the(text, start, words):
             start = text.index(words[1], start) if len(words) > 1 else m.end()
             words = words[1:]
         titles = [i for i, w in enumerate(words[:-1]) if w.lower().rstrip(".") in _TITLES]
         if titles:  # "Russian President Vladimir Putin": the name after the last title
             for w in words[: titles[-1] + 1]:
                 start = text.index(w, start) + len(w)
-            start = text.index(words[titles[-1] + 1], start)
+            words = words[titles[-1] + 1 :]
+            while len(words) > 1 and words[0] in _CONNECTORS:  # "President of the X"
+                words = words[1:]
+            start = text.index(words[0], start)
         if words:
             spans.append((start, m.end()))
     return spans
+
+
+def _inner_the(text: str, start: int, words: list[str]) -> bool:
+    return words[0] == "The" and len(words) > 1 and bool(text[:start].strip(" \"'“‘(["))
 
 
 def _asked(phrase: str, question: Question) -> bool:
     """The question already states (part of) this phrase, or its adjective ("Chinese" for
     "China", "Russian" for "Russia")."""
     asked = _words_of(question.text)
-    words = [w for w in re.findall(r"\w+", phrase.lower()) if len(w) > 2 or w.isdigit()]
+    words = [
+        w
+        for w in re.findall(r"\w+", phrase.lower())
+        if (len(w) > 2 or w.isdigit()) and w not in _CONNECTORS
+    ]
     return not words or any(w in asked or _adjective_of(w, question.text) for w in words)
 
 

@@ -57,6 +57,18 @@ def test_candidates_leave_out_what_the_question_states_and_a_possessive_its_s(
     assert [(p.text, p.possessive) for p in found] == [("Norway", True), ("Oslo", False)]
 
 
+def test_a_name_that_holds_the_is_offered_whole_and_keeps_a_the_inside_a_sentence(
+    model: Any,
+) -> None:
+    question = "Which musical closed on Broadway after 35 years?"
+    sentence = "The final show of The Phantom of the Opera was on Sunday."
+    assert _phrases(question, sentence, model) == ["The Phantom of the Opera", "Sunday"]
+    # At the start of a sentence "The" is capitalised anyway: it is left out.
+    assert _phrases("Who traded for Kevin Durant?", "The Suns traded for Kevin Durant.", model) == [
+        "Suns"
+    ]
+
+
 def test_the_asked_thing_is_the_noun_after_which_or_the_wh_word() -> None:
     assert head_of("Sky Brown became the first world champion in which sport?") == "sport"
     assert head_of("In what year did the strike end?") == "year"
