@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.dates import MONTHS, WEEKDAYS, parse_month_day
+from assistant.article_dates import parse_month_day
+from assistant.dates import MONTHS, WEEKDAYS
 
 _SAID = re.compile(
     r"\b(?P<word>today|yesterday|tomorrow|this week|last week|"

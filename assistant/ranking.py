@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
-from assistant.dates import DateConstraint, date_match, mentions, sort_key
+from assistant.article_dates import date_match, mentions, sort_key
+from assistant.dates import DateConstraint
 from assistant.datewords import resolve_relative
 from assistant.domain import Citation, Passage
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from assistant.dates import date_match, question_dates
+from assistant.article_dates import date_match
+from assistant.dates import question_dates
 from assistant.datewords import resolve_relative
 from index.articles import load_article
 from index.library import ArticleFilter
