@@ -18,7 +18,7 @@ from assistant.evidence import TYPE_KINDS, has_type
 from assistant.question import Question
 from index.terms import terms
 
-FEATURES_VERSION = 12  # bump when a feature's computation changes (training caches key on it)
+FEATURES_VERSION = 13  # bump when a feature's computation changes (training caches key on it)
 SENTENCE_FEATURES = (
     "cov_sent",  # idf-weighted share of the question's terms in the sentence
     "cov_ctx",  # ... in the sentence and its neighbours in the passage

@@ -24,7 +24,7 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
-    r"(?:[$€£]\s?)?\b\d[\d,.]*(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
+    r"(?:[$€£]\s?)?\b\d[\d,.]*(?:st|nd|rd|th|s)?(?:\s?(?:%|percent|million|billion|trillion|thousand))?"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?"
     r"|thousands?|millions?|billions?)\b",
     re.IGNORECASE,

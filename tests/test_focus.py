@@ -44,6 +44,13 @@ def test_a_count_keeps_the_unit_the_question_asks_for(model: Any) -> None:
     sentence = "It was the first such funeral in nearly 600 years, officials said."
     question = "The Vatican held a papal funeral for the first time in how many years?"
     assert "600 years" in _phrases(question, sentence, model)
+    # A number is never cut inside its word: an ordinal or a decade keeps its ending.
+    assert _phrases(
+        "Which round of talks was it?", "It was the 20th round, in the 1990s.", model
+    ) == [
+        "20th",
+        "1990s",
+    ]
     assert "$787.5 million" in _phrases(
         "How much did Fox pay Dominion?", "Fox paid $787.5 million to settle the case.", model
     )
