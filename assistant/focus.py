@@ -13,9 +13,10 @@ from assistant.question import Question
 
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-_CONNECTORS = frozenset(["of", "de", "van", "von", "al", "bin", "the", "and"])
+_JOINERS = ("of", "de", "van", "von", "al", "bin", "the")  # lower-case words inside a name
+_CONNECTORS = frozenset([*_JOINERS, "and"])  # never a sign that the question states a name
 _NAME = re.compile(
-    r"[A-Z][\w'’.-]*\w(?:\s+(?:(?:of|de|van|von|al|bin|the)\s+){0,2}[A-Z][\w'’.-]*\w)*"
+    rf"[A-Z][\w'’.-]*\w(?:\s+(?:(?:{'|'.join(_JOINERS)})\s+){{0,2}}[A-Z][\w'’.-]*\w)*"
 )
 _DATE = re.compile(
     rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,\s*(?:19|20)\d\d)?|"
@@ -165,6 +166,8 @@ def _names(text: str) -> list[Span]:
 
 
 def _inner_the(text: str, start: int, words: list[str]) -> bool:
+    """``words`` (found at ``start`` of ``text``) open with a "The" that is not the
+    sentence's first word (quotes and brackets aside)."""
     return words[0] == "The" and len(words) > 1 and bool(text[:start].strip(" \"'“‘(["))
 
 
