@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
-from assistant.dates import MONTHS, DateConstraint
+from assistant.dates.constraint import MONTHS, DateConstraint
 
 
 def parse_month_day(month_day: str | None) -> tuple[int, int] | None:

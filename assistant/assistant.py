@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from assistant import ranking
 from assistant.article_dates import newest_date
 from assistant.conversation import Interpretation, Turn, interpret, names, wants_more
-from assistant.dates import question_dates, relative_note, without_order_words
+from assistant.dates.constraint import question_dates, relative_note, without_order_words
 from assistant.domain import Answer, Passage
 from assistant.errors import LLMConfigError, QuestionError
 from assistant.evidence import question_terms

@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assistant.dates import MONTHS, WEEKDAYS
+from assistant.dates.constraint import MONTHS, WEEKDAYS
 
 DEPTH = 2  # earlier turns whose names and words a follow-up carries (measured on dev)
 

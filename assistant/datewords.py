@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from assistant.article_dates import parse_month_day
-from assistant.dates import MONTHS, WEEKDAYS
+from assistant.dates.constraint import MONTHS, WEEKDAYS
 
 _SAID = re.compile(
     r"\b(?P<word>today|yesterday|tomorrow|this week|last week|"

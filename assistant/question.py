@@ -11,8 +11,8 @@ from index.embedding import MiniLMEmbedding
 from index.terms import terms
 
 # Months and weekdays in a question constrain *when* (the article's date answers for them:
-# assistant.dates, article_dates and ranking); the quoted sentence need not repeat them, so
-# they are not among the terms whose coverage the answerer scores. BM25 still reads them.
+# the assistant.dates package); the quoted sentence need not repeat them, so they are not
+# among the terms whose coverage the answerer scores. BM25 still reads them.
 _CALENDAR = frozenset(
     terms(
         "january february march april may june july august september october november december"

@@ -10,7 +10,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 
 from assistant.article_dates import date_match, mentions, sort_key
-from assistant.dates import DateConstraint
+from assistant.dates.constraint import DateConstraint
 from assistant.datewords import resolve_relative
 from assistant.domain import Citation, Passage
 
