@@ -8,8 +8,8 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from assistant import ranking
-from assistant.article_dates import newest_date
 from assistant.conversation import Interpretation, Turn, interpret, names, wants_more
+from assistant.dates.article_dates import newest_date
 from assistant.dates.constraint import question_dates, relative_note, without_order_words
 from assistant.domain import Answer, Passage
 from assistant.errors import LLMConfigError, QuestionError

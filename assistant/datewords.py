@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from assistant.article_dates import parse_month_day
+from assistant.dates.article_dates import parse_month_day
 from assistant.dates.constraint import MONTHS, WEEKDAYS
 
 _SAID = re.compile(

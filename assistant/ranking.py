@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
-from assistant.article_dates import date_match, mentions, sort_key
+from assistant.dates.article_dates import date_match, mentions, sort_key
 from assistant.dates.constraint import DateConstraint
 from assistant.datewords import resolve_relative
 from assistant.domain import Citation, Passage

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from assistant.article_dates import date_match
+from assistant.dates.article_dates import date_match
 from assistant.dates.constraint import question_dates
 from assistant.datewords import resolve_relative
 from index.articles import load_article

@@ -6,7 +6,7 @@ recent(ly)", "first". ``question_dates`` reads that into a ``DateConstraint``.
 Dates relative to now ("last week", "this year") are resolved against the newest
 article date in the index, never the wall clock.
 
-``assistant/article_dates.py`` scores an article's date against a ``DateConstraint``;
+``assistant/dates/article_dates.py`` scores an article's date against a ``DateConstraint``;
 ``assistant/datewords.py`` resolves "today", "on Monday" in quoted sentences.
 """
 
