@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from assistant.dates.article_dates import date_match, mentions, sort_key
 from assistant.dates.constraint import DateConstraint
-from assistant.datewords import resolve_relative
+from assistant.dates.datewords import resolve_relative
 from assistant.domain import Citation, Passage
 
 LITERAL_WEIGHT = 0.4  # of the user's own words, against the interpreted follow-up

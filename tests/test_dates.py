@@ -10,7 +10,7 @@ import pytest
 
 from assistant.dates.article_dates import date_match
 from assistant.dates.constraint import question_dates
-from assistant.datewords import resolve_relative
+from assistant.dates.datewords import resolve_relative
 from index.articles import load_article
 from index.library import ArticleFilter
 from index.metadata import Metadata, parse_date_line

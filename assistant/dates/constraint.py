@@ -7,7 +7,7 @@ Dates relative to now ("last week", "this year") are resolved against the newest
 article date in the index, never the wall clock.
 
 ``assistant/dates/article_dates.py`` scores an article's date against a ``DateConstraint``;
-``assistant/datewords.py`` resolves "today", "on Monday" in quoted sentences.
+``assistant/dates/datewords.py`` resolves "today", "on Monday" in quoted sentences.
 """
 
 from __future__ import annotations
