@@ -7,8 +7,8 @@ import time
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from assistant import ranking
 from assistant.conversation import Interpretation, Turn, interpret, names, wants_more
+from assistant.dates import ranking
 from assistant.dates.article_dates import newest_date
 from assistant.dates.constraint import question_dates, relative_note, without_order_words
 from assistant.domain import Answer, Passage
