@@ -20,8 +20,8 @@ from assistant.retrieval import HybridRetriever, Scope
 from index.store import ChunkStore
 
 if TYPE_CHECKING:  # the optional LLM answerer, imported only when configured
-    from assistant.llm import Draft as LLMDraft
-    from assistant.llm import LLMAnswerer
+    from assistant.llm.answerer import Draft as LLMDraft
+    from assistant.llm.answerer import LLMAnswerer
     from assistant.llm_client import OnText
 
 MAX_K = 50

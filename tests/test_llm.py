@@ -17,7 +17,7 @@ import pytest
 from assistant.domain import Answer, Passage
 from assistant.errors import LLMConfigError
 from assistant.factory import assistant_for
-from assistant.llm import build_messages, candidates_from, parse_reply
+from assistant.llm.answerer import build_messages, candidates_from, parse_reply
 from assistant.serialization import answer_to_dict
 from index.settings import Settings
 from tests.conftest import ROOT, SEEDS
@@ -214,7 +214,7 @@ def test_replies_are_split_into_sentences_with_their_markers() -> None:
 
 def test_the_extractive_path_does_not_import_the_llm_client() -> None:
     code = (
-        "import sys, cli, assistant.factory, assistant.llm;"
+        "import sys, cli, assistant.factory, assistant.llm.answerer;"
         "bad = [m for m in sys.modules if m.startswith(('openai', 'llama_index.llms.openai'))];"
         "print(bad); sys.exit(1 if bad else 0)"
     )
