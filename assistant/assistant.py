@@ -22,7 +22,7 @@ from index.store import ChunkStore
 if TYPE_CHECKING:  # the optional LLM answerer, imported only when configured
     from assistant.llm.answerer import Draft as LLMDraft
     from assistant.llm.answerer import LLMAnswerer
-    from assistant.llm_client import OnText
+    from assistant.llm.client import OnText
 
 MAX_K = 50
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from assistant.assistant import Assistant
 from assistant.extractive import ExtractiveAnswerer
 from assistant.llm.answerer import LLMAnswerer
-from assistant.llm_client import LLMClient
+from assistant.llm.client import LLMClient
 from assistant.retrieval import HybridRetriever
 from index.embedding import MiniLMEmbedding
 from index.factory import open_store

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from assistant.domain import Answerer, Citation, Passage, Verification
 from assistant.errors import LLMUnavailable
-from assistant.llm_client import LLMClient, OnText
+from assistant.llm.client import LLMClient, OnText
 from assistant.verification import Embed, Rule, check
 from index.sentences import split_sentences
 
