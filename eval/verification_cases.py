@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from assistant.verification import Check, Embed, Rule, check
+from assistant.llm.verification import Check, Embed, Rule, check
 
 CASES = Path(__file__).resolve().parent.parent / "tests" / "verification_cases.jsonl"
 

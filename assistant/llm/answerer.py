@@ -3,7 +3,7 @@
 The model sees the retrieved sentences, numbered, and must end each sentence of its
 answer with the numbers of the sentences that support it (or say ``NOT FOUND``). Each
 sentence is then kept only if its markers name sentences that were given and the
-verifier (``assistant.verification``) finds it supported by their text; each kept
+verifier (``assistant.llm.verification``) finds it supported by their text; each kept
 marker becomes a citation of the cited sentence's exact span. Anything else (server
 down, slow, failing, garbage, ``NOT FOUND``, nothing kept) ends in the extractive answer
 with a notice. The client library is imported only when the first question is asked.
@@ -20,7 +20,7 @@ from typing import Protocol
 from assistant.domain import Answerer, Citation, Passage, Verification
 from assistant.errors import LLMUnavailable
 from assistant.llm.client import LLMClient, OnText
-from assistant.verification import Embed, Rule, check
+from assistant.llm.verification import Embed, Rule, check
 from index.sentences import split_sentences
 
 log = logging.getLogger(__name__)
