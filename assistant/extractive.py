@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.ranker import LogisticModel, load_model
 from assistant.domain import Citation, Passage, Span
 from assistant.features import (
     CONFIDENCE_FEATURES,
@@ -30,7 +31,6 @@ from assistant.features import (
 )
 from assistant.focus import Phrase
 from assistant.question import Question
-from assistant.ranker import LogisticModel, load_model
 from assistant.short_answer import (
     PHRASE_FEATURES,
     Embed,

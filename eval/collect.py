@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from assistant.answer.ranker import load_model
 from assistant.features import (
     SENTENCE_FEATURES,
     article_entity_share,
@@ -28,7 +29,6 @@ from assistant.features import (
     sentence_features,
 )
 from assistant.question import analyse
-from assistant.ranker import load_model
 from assistant.retrieval import Fusion, HybridRetriever, Scope
 from assistant.short_answer import PHRASE_FEATURES, phrase_table
 from eval.metrics import contains_answer, evidence_span, normalise, overlap, short_matches
