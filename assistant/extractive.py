@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.answer.focus import Phrase
 from assistant.answer.ranker import LogisticModel, load_model
 from assistant.domain import Citation, Passage, Span
 from assistant.features import (
@@ -29,7 +30,6 @@ from assistant.features import (
     question_level,
     sentence_features,
 )
-from assistant.focus import Phrase
 from assistant.question import Question
 from assistant.short_answer import (
     PHRASE_FEATURES,

@@ -1,6 +1,6 @@
 """The short answer: the phrase inside a quoted sentence that answers the question.
 
-Every candidate phrase (``assistant.focus``) of the two best sentences is scored by a small
+Every candidate phrase (``assistant.answer.focus``) of the two best sentences is scored by a small
 logistic model (``models/phrase.json``, trained by ``make train`` on rtqa-dev, features in
 ``PHRASE_FEATURES``) that estimates the probability that it is the answer; the best is
 given only when it is more likely right than wrong: no focus rather than a wrong one.
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from assistant.focus import Phrase, phrase_key, phrases_in
+from assistant.answer.focus import Phrase, phrase_key, phrases_in
 from assistant.question import Question
 from index.terms import terms
 

@@ -57,7 +57,7 @@ class Case:
     terms: list[int] = field(default_factory=list)  # per candidate: its question terms (bits)
     level: list[float] = field(default_factory=list)  # question-level confidence features
     ent_article: list[float] = field(default_factory=list)  # per candidate
-    # The short answer's candidates (assistant.focus) in the two sentences the committed
+    # The short answer's candidates (assistant.answer.focus) in the two sentences the committed
     # ranker puts first: features, labels (a gold answer?) and each one's sentence (an
     # index into x).
     phrase_x: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 
+from assistant.answer.focus import phrases_in
 from assistant.evidence import answer_type
-from assistant.focus import phrases_in
 from assistant.question import analyse
 from assistant.short_answer import PhraseVectors, head_of
 from tests.conftest import build_index
