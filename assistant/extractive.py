@@ -17,6 +17,13 @@ import numpy as np
 
 from assistant.answer.focus import Phrase
 from assistant.answer.ranker import LogisticModel, load_model
+from assistant.answer.short_answer import (
+    PHRASE_FEATURES,
+    Embed,
+    PhraseVectors,
+    best_phrase,
+    phrase_table,
+)
 from assistant.domain import Citation, Passage, Span
 from assistant.features import (
     CONFIDENCE_FEATURES,
@@ -31,13 +38,6 @@ from assistant.features import (
     sentence_features,
 )
 from assistant.question import Question
-from assistant.short_answer import (
-    PHRASE_FEATURES,
-    Embed,
-    PhraseVectors,
-    best_phrase,
-    phrase_table,
-)
 
 NOT_FOUND = "Not found in the articles."
 MAX_UNKNOWN = 0.6  # share of the question's terms the corpus never uses, to refuse outright

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.ranker import load_model
+from assistant.answer.short_answer import PHRASE_FEATURES, phrase_table
 from assistant.features import (
     SENTENCE_FEATURES,
     article_entity_share,
@@ -30,7 +31,6 @@ from assistant.features import (
 )
 from assistant.question import analyse
 from assistant.retrieval import Fusion, HybridRetriever, Scope
-from assistant.short_answer import PHRASE_FEATURES, phrase_table
 from eval.metrics import contains_answer, evidence_span, normalise, overlap, short_matches
 from index.store import ChunkStore
 

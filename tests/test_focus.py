@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from assistant.answer.focus import phrases_in
+from assistant.answer.short_answer import PhraseVectors, head_of
 from assistant.evidence import answer_type
 from assistant.question import analyse
-from assistant.short_answer import PhraseVectors, head_of
 from tests.conftest import build_index
 
 

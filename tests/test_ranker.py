@@ -10,10 +10,10 @@ from typing import Any
 import numpy as np
 
 from assistant.answer.ranker import load_model
+from assistant.answer.short_answer import PHRASE_FEATURES
 from assistant.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, candidates_of
 from assistant.question import analyse
 from assistant.serialization import answer_to_dict
-from assistant.short_answer import PHRASE_FEATURES
 from tests.conftest import SEEDS, build_index
 
 JAKARTA = "002_72a2f02afa1bcb5f.txt"  # the only seed about the July meeting in Jakarta

@@ -1,5 +1,5 @@
 """Candidate short answers: the names, dates and numbers of a sentence that the question
-does not already state. ``assistant.short_answer`` chooses among them.
+does not already state. ``assistant.answer.short_answer`` chooses among them.
 """
 
 from __future__ import annotations
