@@ -1,6 +1,6 @@
 """The default answerer: quote the retrieved sentence(s) that best answer the question.
 
-A learned ranker (logistic regression over the features in ``assistant.features``,
+A learned ranker (logistic regression over the features in ``assistant.answer.features``,
 trained on the rtqa-dev set by ``make train``) scores every sentence of the retrieved
 passages; the best one is quoted, with a second when it scores nearly as well and adds
 something. A second model estimates the probability that the quote holds the answer; the
@@ -15,17 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.answer.focus import Phrase
-from assistant.answer.ranker import LogisticModel, load_model
-from assistant.answer.short_answer import (
-    PHRASE_FEATURES,
-    Embed,
-    PhraseVectors,
-    best_phrase,
-    phrase_table,
-)
-from assistant.domain import Citation, Passage, Span
-from assistant.features import (
+from assistant.answer.features import (
     CONFIDENCE_FEATURES,
     SENTENCE_FEATURES,
     Candidate,
@@ -37,6 +27,16 @@ from assistant.features import (
     question_level,
     sentence_features,
 )
+from assistant.answer.focus import Phrase
+from assistant.answer.ranker import LogisticModel, load_model
+from assistant.answer.short_answer import (
+    PHRASE_FEATURES,
+    Embed,
+    PhraseVectors,
+    best_phrase,
+    phrase_table,
+)
+from assistant.domain import Citation, Passage, Span
 from assistant.question import Question
 
 NOT_FOUND = "Not found in the articles."

@@ -20,15 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from assistant.answer.ranker import load_model
-from assistant.answer.short_answer import PHRASE_FEATURES, phrase_table
-from assistant.features import (
+from assistant.answer.features import (
     SENTENCE_FEATURES,
     article_entity_share,
     candidates_of,
     question_level,
     sentence_features,
 )
+from assistant.answer.ranker import load_model
+from assistant.answer.short_answer import PHRASE_FEATURES, phrase_table
 from assistant.question import analyse
 from assistant.retrieval import Fusion, HybridRetriever, Scope
 from eval.metrics import contains_answer, evidence_span, normalise, overlap, short_matches

@@ -61,7 +61,7 @@ def _collect(args: argparse.Namespace) -> list:
     store = open_store(settings, create=True)
     report = ingest(corpus, store)
     print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
-    from assistant.features import FEATURES_VERSION, SENTENCE_FEATURES
+    from assistant.answer.features import FEATURES_VERSION, SENTENCE_FEATURES
     from assistant.retrieval import BM25_WEIGHT, CANDIDATES, Fusion
 
     key = f"{args.articles}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}"

@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from assistant.answer.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, candidates_of
 from assistant.answer.ranker import load_model
 from assistant.answer.short_answer import PHRASE_FEATURES
-from assistant.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, candidates_of
 from assistant.question import analyse
 from assistant.serialization import answer_to_dict
 from tests.conftest import SEEDS, build_index

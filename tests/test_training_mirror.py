@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.features import candidates_of
+from assistant.answer.features import candidates_of
 from assistant.retrieval import HybridRetriever, Scope
 from eval.collect import K, collect_case
 from eval.fit import choose, quoted

@@ -21,7 +21,7 @@ from assistant.question import Question
 from index.terms import terms
 
 if TYPE_CHECKING:
-    from assistant.features import Candidate
+    from assistant.answer.features import Candidate
 
 Embed = Callable[[Sequence[str]], np.ndarray]
 
