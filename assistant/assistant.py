@@ -7,6 +7,7 @@ import time
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
+from assistant.answer.extractive import NOT_FOUND, Draft, ExtractiveAnswerer
 from assistant.conversation import Interpretation, Turn, interpret, names, wants_more
 from assistant.dates import ranking
 from assistant.dates.article_dates import newest_date
@@ -14,7 +15,6 @@ from assistant.dates.constraint import question_dates, relative_note, without_or
 from assistant.domain import Answer, Passage
 from assistant.errors import LLMConfigError, QuestionError
 from assistant.evidence import question_terms
-from assistant.extractive import NOT_FOUND, Draft, ExtractiveAnswerer
 from assistant.question import Question, analyse
 from assistant.retrieval import HybridRetriever, Scope
 from index.store import ChunkStore

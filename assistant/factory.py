@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from assistant.answer.extractive import ExtractiveAnswerer
 from assistant.assistant import Assistant
-from assistant.extractive import ExtractiveAnswerer
 from assistant.llm.answerer import LLMAnswerer
 from assistant.llm.client import LLMClient
 from assistant.retrieval import HybridRetriever

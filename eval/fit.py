@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from assistant.answer.extractive import Tuning
 from assistant.answer.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidence_row
 from assistant.answer.ranker import LogisticModel, fit_logistic, fit_pairwise
 from assistant.answer.short_answer import PHRASE_FEATURES, SHORT_THRESHOLD, best_index
-from assistant.extractive import Tuning
 from eval.collect import Case
 from eval.retrieval_cv import retrieval_figures
 

@@ -62,7 +62,7 @@ class Draft:
 
 
 class ExtractiveDraft(Protocol):
-    """The shape of ``assistant.extractive.Draft``, the fallback."""
+    """The shape of ``assistant.answer.extractive.Draft``, the fallback."""
 
     @property
     def text(self) -> str: ...
