@@ -8,14 +8,12 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.answer.extractive import NOT_FOUND, Draft, ExtractiveAnswerer
-from assistant.conversation import Interpretation, Turn, interpret, names, wants_more
+from assistant.conversation import Interpretation, Turn, interpret, wants_more
 from assistant.dates import ranking
 from assistant.dates.article_dates import newest_date
-from assistant.dates.constraint import question_dates, relative_note, without_order_words
 from assistant.domain import Answer, Passage
 from assistant.errors import LLMConfigError, QuestionError
-from assistant.evidence import question_terms
-from assistant.question import Question, analyse
+from assistant.question import Question, analyse, analyse_all
 from assistant.retrieval import HybridRetriever, Scope
 from index.store import ChunkStore
 
@@ -74,7 +72,8 @@ class Assistant:
         return self._newest[1]
 
     def analyse(self, question: str) -> Question:
-        return analyse(self.check_question(question, self.max_question_chars), self.store.model)
+        text = self.check_question(question, self.max_question_chars)
+        return analyse(text, self.store.model, newest=self.newest())
 
     def ask(
         self,
@@ -107,12 +106,14 @@ class Assistant:
             if base.include is not None:
                 story &= base.include
             scopes.insert(0, Scope(frozenset(story), base.exclude))
-        spent = {"retrieve": 0.0, "answer": 0.0}
+        t0 = time.perf_counter()
+        legs, answering = self._questions(turn)  # embedded and read once, for every scope
+        spent = {"retrieve": time.perf_counter() - t0, "answer": 0.0}
         for where in scopes:
             t0 = time.perf_counter()
-            passages, asked = self._search(turn, k, where, said)
+            passages = self._search(legs, turn.followup, k, where, said)
             t1 = time.perf_counter()
-            draft = self._draft(turn, asked, passages)
+            draft = self._draft(legs[0], answering, passages, turn.followup)
             spent["retrieve"] += t1 - t0
             spent["answer"] += time.perf_counter() - t1
             if not draft.refused:
@@ -137,7 +138,7 @@ class Assistant:
                 "answer": round(spent["answer"] * 1000, 2),
                 "total": round((time.perf_counter() - began) * 1000, 2),
             },
-            interpreted=_noted(turn.interpreted, relative_note(question, self.newest())),
+            interpreted=_noted(turn.interpreted, legs[0].asked.note),
             confidence=draft.confidence,  # the extractive estimate for these passages
             short=draft.short if final is draft else None,
         )
@@ -146,37 +147,36 @@ class Assistant:
         """The question analysed once per distinct text: the retrieval legs (as asked, and
         as interpreted for a follow-up) and what the answerer reads."""
         texts = [turn.question, turn.interpreted] if turn.followup else [turn.question]
-        distinct = list(dict.fromkeys([*texts, turn.answering]))
-        vectors = dict(zip(distinct, self.store.model.embed(distinct), strict=True))
-        model = self.store.model
-        legs = [analyse(turn.question, model, t, vectors[t]) for t in texts]
-        answering = analyse(turn.answering, model, turn.answering, vectors[turn.answering])
+        pairs = [(turn.question, t) for t in texts] + [(turn.answering, turn.answering)]
+        *legs, answering = analyse_all(pairs, self.store.model, self.newest())
         return legs, answering
 
     def _search(
-        self, turn: Interpretation, k: int, scope: Scope, said: Sequence[str] = ()
-    ) -> tuple[list[Passage], Question]:
+        self, legs: Sequence[Question], followup: bool, k: int, scope: Scope, said: Sequence[str]
+    ) -> list[Passage]:
         """Passages for the question as asked and, for a follow-up, as interpreted (fused),
         ordered by the question's dates; sentences already quoted (``said``) left out."""
-        constraint = question_dates(turn.interpreted, self.newest())
+        constraint = legs[-1].searched.dates  # of the interpreted question
         wide = max(k, ranking.CANDIDATES) if constraint else k
-        legs, answering = self._questions(turn)
         found = [self.retriever.retrieve(q, wide, scope) for q in legs]
-        passages = ranking.fuse_legs(found[0], found[1]) if turn.followup else found[0]
-        passages = ranking.within(passages, question_dates(turn.question, self.newest()))
+        passages = ranking.fuse_legs(found[0], found[1]) if followup else found[0]
+        passages = ranking.within(passages, legs[0].asked.dates)
         passages = ranking.by_date(passages, constraint)[:k]
         if said:
             passages = ranking.without_quoted(passages, said)
-        return passages, answering
+        return passages
 
-    def _draft(self, turn: Interpretation, asked: Question, passages: list[Passage]) -> Draft:
-        """The answerer's draft, refused when no quote answers for the question's own date."""
-        draft = self.answerer.answer(asked, passages, self.store.lexical, turn.followup)
-        own_dates = question_dates(turn.question, self.newest())
-        if draft.refused and not question_terms(without_order_words(turn.answering)):
-            lead = ranking.lead_citation(passages, own_dates)  # "What happened most recently?"
+    def _draft(
+        self, asked: Question, answering: Question, passages: list[Passage], followup: bool
+    ) -> Draft:
+        """The answerer's draft, refused when no quote answers for the question's own date
+        (``asked``: the question as asked; ``answering``: what the answerer reads)."""
+        draft = self.answerer.answer(answering, passages, self.store.lexical, followup)
+        own_dates = asked.asked.dates
+        if draft.refused and answering.asked.order_only:  # "What happened most recently?"
+            lead = ranking.lead_citation(passages, own_dates)
             if lead is not None:
                 return Draft(f"{lead.quote} [1]", False, (lead,), draft.confidence)
-        if not ranking.dates_supported(draft.citations, own_dates, names(turn.answering)):
+        if not ranking.dates_supported(draft.citations, own_dates, answering.asked.names):
             return Draft(NOT_FOUND, True, (), draft.confidence)
         return draft

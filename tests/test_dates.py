@@ -97,6 +97,21 @@ def test_relative_question_dates_need_a_dated_article() -> None:
     )
 
 
+def test_the_question_value_carries_its_dates_note_and_names() -> None:
+    from assistant.question import read
+
+    said = read("Where did Lavrov and Wang Yi meet in July?", NEWEST)
+    assert (said.dates.month, said.note, said.names) == (7, None, ("Lavrov", "Wang Yi"))
+    assert not said.order_only
+    assert read("What happened last week?", NEWEST).note == (
+        "last week = 2024-11-25 to 2024-12-01, counted from the newest article (2024-12-02)"
+    )
+    assert read("What happened last week?", None).note == (
+        "last week: no article has a full date to count from, so it is ignored"
+    )
+    assert read("What happened most recently?").order_only  # nothing to match but the order
+
+
 def test_a_month_and_day_match_a_partial_date_but_a_year_does_not() -> None:
     assert date_match(question_dates("in July"), None, "07-13") == 1.0
     assert date_match(question_dates("on May 20"), None, "05-20") == 1.0

@@ -235,11 +235,12 @@ def without_order_words(question: str) -> str:
     return _FIRST.sub(" ", _LATEST.sub(" ", question))
 
 
-def relative_note(question: str, newest: dt.date | None) -> str | None:
-    """How a date relative to now ("last week") was read, to show the user; None if none."""
+def relative_note(question: str, newest: dt.date | None, constraint: DateConstraint) -> str | None:
+    """How a date relative to now ("last week") was read, to show the user; None if none.
+    ``constraint``: what ``question_dates(question, newest)`` read, so it is not read twice."""
     match = _RELATIVE.search(question)
     if not match:
         return None
     if newest is None:
         return f"{match['when']}: no article has a full date to count from, so it is ignored"
-    return question_dates(question, newest).describe()
+    return constraint.describe()
