@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from eval.collect import Case
+from train.collect import Case
 
 
 def retrieval_figures(cases: Sequence[Case]) -> dict[str, dict[str, float]]:

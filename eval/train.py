@@ -47,10 +47,10 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 def _collect(args: argparse.Namespace) -> list:
     from assistant.retrieval import Scope
-    from eval.collect import answer_articles, collect_case, dev_subset, load_cases, save_cases
     from index.factory import open_store
     from index.ingest import ingest
     from index.settings import Settings
+    from train.collect import answer_articles, collect_case, dev_subset, load_cases, save_cases
 
     raws = [json.loads(line) for line in args.qa.read_text("utf-8").splitlines() if line.strip()]
     corpus = args.data / f"corpus-{args.articles}"
@@ -88,10 +88,10 @@ def _seed_cases(args: argparse.Namespace) -> list:
     so that the confidence and its threshold are not fitted to one corpus's redundancy.
     eval/qa.jsonl is never read."""
     from assistant.retrieval import Scope
-    from eval.collect import answer_articles, collect_case
     from index.factory import open_store
     from index.ingest import ingest
     from index.settings import Settings
+    from train.collect import answer_articles, collect_case
 
     corpus = ROOT / "seeds"
     settings = Settings(data_dir=args.data / "seeds", corpus_dir=corpus, chroma_url=None)

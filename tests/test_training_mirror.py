@@ -10,9 +10,9 @@ from typing import Any
 
 from assistant.features import candidates_of
 from assistant.retrieval import HybridRetriever, Scope
-from eval.collect import K, collect_case
 from eval.fit import choose, quoted
 from tests.conftest import SEEDS
+from train.collect import K, collect_case
 
 DEV = Path(__file__).parent.parent / "eval" / "dev.jsonl"
 
