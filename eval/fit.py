@@ -17,8 +17,8 @@ from assistant.extractive import Tuning
 from assistant.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidence_row
 from assistant.ranker import LogisticModel, fit_logistic, fit_pairwise
 from assistant.short_answer import PHRASE_FEATURES, SHORT_THRESHOLD, best_index
-from eval.retrieval_cv import retrieval_figures
 from train.collect import Case
+from train.retrieval_cv import retrieval_figures
 
 MAX_FALSE_REFUSALS = 0.05
 REFUSAL_QUANTILES = (0.05, 0.045, 0.04, 0.035, 0.03, 0.025, 0.02)

@@ -1,5 +1,5 @@
 """Retrieval figures from the training cases: BM25 alone, dense alone, the fusion weights
-and candidate depths tried, and the windows served (see eval/train.py)."""
+and candidate depths tried, and the windows served (see train/train.py)."""
 
 from __future__ import annotations
 
