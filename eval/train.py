@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    from eval.fit import cross_validate, fit_final, print_figures
+    from train.fit import cross_validate, fit_final, print_figures
 
     cases = _collect(args)
     figures = cross_validate(cases, args.folds)

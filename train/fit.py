@@ -1,4 +1,4 @@
-"""Cross-validation and fitting of the ranker and confidence models (see eval/train.py).
+"""Cross-validation and fitting of the ranker and confidence models (see train/train.py).
 
 Folds are grouped by quiz week. Ranker probabilities used to build the confidence model's
 inputs are always out-of-fold, and each fold's refusal threshold is chosen on the other
