@@ -56,9 +56,9 @@ bench: install
 	$(BIN)/python -m bench.dev
 
 # Fit the sentence ranker and the confidence model on ../shared/data/rtqa-dev (deterministic);
-# writes assistant/models/*.json and eval/out/train.json. The dev index is kept in .data/rtqa-dev.
+# writes assistant/models/*.json and train/out/train.json. The dev index is kept in .data/rtqa-dev.
 train: install
-	$(BIN)/python -m eval.train
+	$(BIN)/python -m train.train
 
 # A busy server on 127.0.0.1: 20 gradio_client clients x 10 questions against /ask while an
 # upload is indexed; prints errors and p95, fails on any error or inexact citation.

@@ -1,6 +1,6 @@
 """`make train`: fit the sentence ranker and the confidence model on the rtqa-dev set.
 
-    .venv/bin/python -m eval.train [--corpus DIR] [--qa FILE] [--data DIR] [--folds 5]
+    .venv/bin/python -m train.train [--corpus DIR] [--qa FILE] [--data DIR] [--folds 5]
 
 Indexes the corpus (incrementally, into --data), asks every question (and every answerable
 one again with its answer articles out of scope), then:
@@ -28,7 +28,7 @@ ARTICLES = 1200  # the whole corpus takes over an hour to embed on 2 shared core
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m eval.train", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m train.train", description=__doc__.split("\n")[0])
     p.add_argument("--corpus", type=Path, default=DEV / "articles")
     p.add_argument("--qa", type=Path, default=DEV / "qa.jsonl")
     p.add_argument("--data", type=Path, default=ROOT / ".data" / "rtqa-dev")
@@ -41,7 +41,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         f"this many in all (default {ARTICLES}; 0: the whole corpus)",
     )
     p.add_argument("--out", type=Path, default=MODELS)
-    p.add_argument("--figures", type=Path, default=ROOT / "eval" / "out" / "train.json")
+    p.add_argument("--figures", type=Path, default=ROOT / "train" / "out" / "train.json")
     return p.parse_args(argv)
 
 
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
     if not args.corpus.is_dir() or not args.qa.is_file():
         print(
-            f"eval.train: the dev set is missing: expected {args.corpus} and {args.qa} "
+            f"train.train: the dev set is missing: expected {args.corpus} and {args.qa} "
             "(../shared/data/rtqa-dev beside the checkout)",
             file=sys.stderr,
         )
