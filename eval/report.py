@@ -7,14 +7,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from eval.errors import EvalError
 from eval.gate import GATED, LATENCIES, RATE_TOLERANCE, Difference, figure
 from eval.metrics import FAILURE_KINDS
-
-if TYPE_CHECKING:
-    from eval.runner import EvalResult, Failure
+from eval.results import EvalResult, Failure
 
 SHOWN = (
     "retrieval.hit@1",

@@ -15,15 +15,16 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from eval import report
 from eval.baseline import BASELINE, previous_baseline, read_baseline, write_baseline
 from eval.dataset import QAItem, load_qa, validate_qa
 from eval.errors import EvalError, QAValidationError
 from eval.gate import compare
-from eval.metrics import FAILURE_KINDS, Outcome, failure_kind, score, summarise
+from eval.metrics import score, summarise
+from eval.results import EvalResult
 
 if TYPE_CHECKING:
     from assistant.assistant import Assistant
@@ -36,37 +37,6 @@ DEFAULT_QA = PROJECT_ROOT / "eval" / "qa.jsonl"
 DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
 EVAL_K = 10  # every question is asked once with k=10; see eval/README.md
 WARM_UP = "What is this article about?"
-
-
-@dataclass(frozen=True)
-class Failure:
-    id: str
-    question: str
-    kind: str  # one of FAILURE_KINDS
-    got: str
-    expected: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class EvalResult:
-    summary: dict[str, Any]
-    outcomes: tuple[Outcome, ...]
-
-    @property
-    def failures(self) -> tuple[Failure, ...]:
-        """Failed questions, grouped by kind in ``FAILURE_KINDS`` order, file order within."""
-        found = [(failure_kind(o), o) for o in self.outcomes]
-        return tuple(
-            Failure(o.id, o.question, kind, o.got, o.answers)
-            for wanted in FAILURE_KINDS
-            for kind, o in found
-            if kind == wanted
-        )
-
-    def to_dict(self) -> dict[str, Any]:
-        """The `--json` document."""
-        failures = [{**vars(f), "expected": list(f.expected)} for f in self.failures]
-        return {**self.summary, "failures": failures}
 
 
 class ArticleTexts:
@@ -163,11 +133,11 @@ def fresh_assistant(
             update={"data_dir": where, "chroma_url": None, "corpus_dir": corpus}
         )
         store = open_store(temp, model, create=True)
-        report = ingest(corpus, store)
-        print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
+        ingested = ingest(corpus, store)
+        print(f"indexed {corpus}: {ingested.summary()}", file=sys.stderr)
         if not store.count():
             raise EvalError(f"no usable articles in {corpus}")
-        yield assistant_for(store, temp), report
+        yield assistant_for(store, temp), ingested
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -219,7 +189,6 @@ def _load_checked(qa: Path, corpus: Path) -> list[QAItem]:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """`newsqa eval`: 0 when done (or the gate passed), 1 when the gate failed."""
-    from eval import report
     from index.embedding import MiniLMEmbedding
     from index.offline import configure_offline
 

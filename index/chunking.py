@@ -11,7 +11,7 @@ accuracy (0.77 vs 0.73). News paragraphs carry their context (who, where,
 when) a sentence or two away from the fact asked about, and a larger chunk
 keeps both together for BM25 and for the answerer's evidence check; overlap
 only duplicated hits in the top k. On the rtqa-dev corpus, BM25 alone
-(`python -m eval.tune_chunks`) also ranks larger chunks higher (96 tokens hit@1
+(`python -m train.tune_chunks`) also ranks larger chunks higher (96 tokens hit@1
 0.396, 128 tokens 0.425).
 """
 

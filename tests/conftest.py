@@ -109,3 +109,21 @@ def seed_assistant(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Any:
 
     settings, store = build_index(tmp_path_factory.mktemp("seed-index"), SEEDS, model)
     return assistant_for(store, settings)
+
+
+@pytest.fixture(scope="session")
+def pristine(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Path:
+    """One index of a copy of the seeds for the hostile-input tests (tests/hostile.py); cases
+    copy it (``world``) rather than embed the seeds again, and never change it."""
+    root = tmp_path_factory.mktemp("hostile-base")
+    shutil.copytree(SEEDS, root / "corpus")
+    build_index(root / "data", root / "corpus", model)
+    return root
+
+
+@pytest.fixture
+def world(pristine: Path, tmp_path: Path) -> dict[str, Path]:
+    """A private copy of ``pristine``: its corpus and index folders, under tmp_path."""
+    shutil.copytree(pristine / "corpus", tmp_path / "corpus", symlinks=True)
+    shutil.copytree(pristine / "data", tmp_path / "data")
+    return {"root": tmp_path, "corpus": tmp_path / "corpus", "data": tmp_path / "data"}

@@ -16,7 +16,7 @@ from eval.metrics import (
     score,
     summarise,
 )
-from eval.runner import EvalResult
+from eval.results import EvalResult
 
 ARTICLE = "Title line\n\nMira Okafor won the final in Lyon. She is fourteen. Ana lost.\n"
 EVIDENCE = "Mira Okafor won the final in Lyon."  # at [12, 46)

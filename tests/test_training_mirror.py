@@ -1,4 +1,4 @@
-"""The cross-validation (eval.fit) judges the answers the assistant really gives: its copy
+"""The cross-validation (train.fit) judges the answers the assistant really gives: its copy
 of the answerer's choice of quoted sentences, run on the features that training keeps,
 quotes the same sentences as ``ask`` on the seeds and the tuning questions."""
 
@@ -10,9 +10,9 @@ from typing import Any
 
 from assistant.answer.features import candidates_of
 from assistant.retrieval import HybridRetriever, Scope
-from eval.collect import K, collect_case
-from eval.fit import choose, quoted
 from tests.conftest import SEEDS
+from train.collect import K, collect_case
+from train.fit import choose, quoted
 
 DEV = Path(__file__).parent.parent / "eval" / "dev.jsonl"
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from assistant.llm.verification import Rule, check, missing_facts, numbers
-from eval.verification_cases import judge, load_cases
+from train.verification_cases import judge, load_cases
 
 CITED = "Fire crews said 3 people were injured at a warehouse near the port of Valdren on Sunday."
 

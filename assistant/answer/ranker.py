@@ -1,6 +1,6 @@
 """Small learned models stored as plain JSON: logistic regression over named features.
 
-``eval/train.py`` (``make train``) fits them on the rtqa-dev set; the runtime needs numpy only.
+``train/train.py`` (``make train``) fits them on the rtqa-dev set; the runtime needs numpy only.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Cross-validation and fitting of the ranker and confidence models (see eval/train.py).
+"""Cross-validation and fitting of the ranker and confidence models (see train/train.py).
 
 Folds are grouped by quiz week. Ranker probabilities used to build the confidence model's
 inputs are always out-of-fold, and each fold's refusal threshold is chosen on the other
@@ -17,8 +17,8 @@ from assistant.answer.extractive import Tuning
 from assistant.answer.features import CONFIDENCE_FEATURES, SENTENCE_FEATURES, confidence_row
 from assistant.answer.ranker import LogisticModel, fit_logistic, fit_pairwise
 from assistant.answer.short_answer import PHRASE_FEATURES, SHORT_THRESHOLD, best_index
-from eval.collect import Case
-from eval.retrieval_cv import retrieval_figures
+from train.collect import Case
+from train.retrieval_cv import retrieval_figures
 
 MAX_FALSE_REFUSALS = 0.05
 REFUSAL_QUANTILES = (0.05, 0.045, 0.04, 0.035, 0.03, 0.025, 0.02)

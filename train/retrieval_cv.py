@@ -1,11 +1,11 @@
 """Retrieval figures from the training cases: BM25 alone, dense alone, the fusion weights
-and candidate depths tried, and the windows served (see eval/train.py)."""
+and candidate depths tried, and the windows served (see train/train.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from eval.collect import Case
+from train.collect import Case
 
 
 def retrieval_figures(cases: Sequence[Case]) -> dict[str, dict[str, float]]:

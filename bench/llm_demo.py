@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=240)
     args = parser.parse_args(argv)
     model = assemble(args.venv)
-    out_dir = ROOT / "eval" / "out"
+    out_dir = ROOT / "bench" / "out"
     out_dir.mkdir(parents=True, exist_ok=True)
     server = start_server(args.venv, model, args.port, out_dir / "llama-server.log")
     try:

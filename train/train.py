@@ -1,6 +1,6 @@
 """`make train`: fit the sentence ranker and the confidence model on the rtqa-dev set.
 
-    .venv/bin/python -m eval.train [--corpus DIR] [--qa FILE] [--data DIR] [--folds 5]
+    .venv/bin/python -m train.train [--corpus DIR] [--qa FILE] [--data DIR] [--folds 5]
 
 Indexes the corpus (incrementally, into --data), asks every question (and every answerable
 one again with its answer articles out of scope), then:
@@ -28,7 +28,7 @@ ARTICLES = 1200  # the whole corpus takes over an hour to embed on 2 shared core
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m eval.train", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog="python -m train.train", description=__doc__.split("\n")[0])
     p.add_argument("--corpus", type=Path, default=DEV / "articles")
     p.add_argument("--qa", type=Path, default=DEV / "qa.jsonl")
     p.add_argument("--data", type=Path, default=ROOT / ".data" / "rtqa-dev")
@@ -41,16 +41,16 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
         f"this many in all (default {ARTICLES}; 0: the whole corpus)",
     )
     p.add_argument("--out", type=Path, default=MODELS)
-    p.add_argument("--figures", type=Path, default=ROOT / "eval" / "out" / "train.json")
+    p.add_argument("--figures", type=Path, default=ROOT / "train" / "out" / "train.json")
     return p.parse_args(argv)
 
 
 def _collect(args: argparse.Namespace) -> list:
     from assistant.retrieval import Scope
-    from eval.collect import answer_articles, collect_case, dev_subset, load_cases, save_cases
     from index.factory import open_store
     from index.ingest import ingest
     from index.settings import Settings
+    from train.collect import answer_articles, collect_case, dev_subset, load_cases, save_cases
 
     raws = [json.loads(line) for line in args.qa.read_text("utf-8").splitlines() if line.strip()]
     corpus = args.data / f"corpus-{args.articles}"
@@ -88,10 +88,10 @@ def _seed_cases(args: argparse.Namespace) -> list:
     so that the confidence and its threshold are not fitted to one corpus's redundancy.
     eval/qa.jsonl is never read."""
     from assistant.retrieval import Scope
-    from eval.collect import answer_articles, collect_case
     from index.factory import open_store
     from index.ingest import ingest
     from index.settings import Settings
+    from train.collect import answer_articles, collect_case
 
     corpus = ROOT / "seeds"
     settings = Settings(data_dir=args.data / "seeds", corpus_dir=corpus, chroma_url=None)
@@ -116,12 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _args(argv)
     if not args.corpus.is_dir() or not args.qa.is_file():
         print(
-            f"eval.train: the dev set is missing: expected {args.corpus} and {args.qa} "
+            f"train.train: the dev set is missing: expected {args.corpus} and {args.qa} "
             "(../shared/data/rtqa-dev beside the checkout)",
             file=sys.stderr,
         )
         return 2
-    from eval.fit import cross_validate, fit_final, print_figures
+    from train.fit import cross_validate, fit_final, print_figures
 
     cases = _collect(args)
     figures = cross_validate(cases, args.folds)

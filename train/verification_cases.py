@@ -1,6 +1,6 @@
 """Measure the LLM-sentence verifier on the hand-written cases in tests/verification_cases.jsonl.
 
-    python -m eval.verification_cases            # the sweep of thresholds, then the misses
+    python -m train.verification_cases            # the sweep of thresholds, then the misses
 
 Each case is an answer sentence, the texts it cites and whether a careful reader would
 call it supported. The printed sweep is how ``Rule.threshold`` was chosen (eval/README.md).

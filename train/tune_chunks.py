@@ -1,10 +1,10 @@
 """Chunk size, overlap and title-in-text, compared with BM25 on the whole rtqa-dev corpus.
 
-    .venv/bin/python -m eval.tune_chunks        # a few minutes; needs ../shared/data/rtqa-dev
+    .venv/bin/python -m train.tune_chunks        # a few minutes; needs ../shared/data/rtqa-dev
 
 BM25 alone, because it needs no embedding: re-embedding the 25 MB corpus once per setting
 takes about an hour each on 2 cores. Fusion weight and candidate depth are tuned on the
-full index by `make train` (eval/fit.py, retrieval figures). eval/qa.jsonl is never read.
+full index by `make train` (train/fit.py, retrieval figures). eval/qa.jsonl is never read.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def evaluate(chunks: list[Any], titles: dict[str, str | None], raws, texts, titl
 def main() -> int:
     configure_offline()
     if not (DEV / "qa.jsonl").is_file():
-        print(f"eval.tune_chunks: the dev set {DEV} is missing", file=sys.stderr)
+        print(f"train.tune_chunks: the dev set {DEV} is missing", file=sys.stderr)
         return 2
     from index.articles import load_articles
     from index.chunking import chunk_article
