@@ -18,6 +18,7 @@ from assistant.domain import Answer, Citation, Passage
 from index.errors import NewsqaError
 from index.metadata import Metadata
 from tests.conftest import ROOT, build_index, free_port, serving
+from webui import render
 
 SEED_QUESTION = "Who invited Wang Yi to Moscow for his December visit?"
 UNANSWERABLE = "What is the capital of Peru?"
@@ -234,29 +235,29 @@ def _answer() -> Answer:
 
 def test_answer_markers_sources_and_viewer_are_escaped_and_exact() -> None:
     answer = _answer()
-    md = ui.answer_markdown(answer, turn=3)
+    md = render.answer_markdown(answer, turn=3)
     assert "&lt;b&gt;x" in md and "y\\*z" in md
     assert "newsqa-t3 newsqa-c1'>[1]</span>" in md and "newsqa-c2'>[2]</span>" in md
-    assert "[2]" not in ui.answer_markdown(answer, turn=3, parts=1)
-    cards = ui.sources_html(answer, turn=3)
+    assert "[2]" not in render.answer_markdown(answer, turn=3, parts=1)
+    cards = render.sources_html(answer, turn=3)
     assert "Title &lt;A&gt;" in cards and "TASS · 2024-05-01" in cards and "0.81" in cards
     text = "0123<b>x--\ny*z rest"
-    spans = [ui.Span(4, 8, 1, "<b>x"), ui.Span(11, 14, 2, "y*z")]
-    view = ui.viewer_html(text, "a.txt", Metadata(title="T"), spans, focus=1)
+    spans = [render.Span(4, 8, 1, "<b>x"), render.Span(11, 14, 2, "y*z")]
+    view = render.viewer_html(text, "a.txt", Metadata(title="T"), spans, focus=1)
     assert "<mark class='' data-n='1'>&lt;b&gt;x</mark>" in view
     assert "<mark class='newsqa-focus' data-n='2'>y*z</mark>" in view
-    edited = ui.viewer_html("0123<b>X--\ny*z", "a.txt", Metadata(), spans, focus=0)
+    edited = render.viewer_html("0123<b>X--\ny*z", "a.txt", Metadata(), spans, focus=0)
     assert "data-n='1'" not in edited and "[1] not found: the file changed" in edited
 
 
 def test_refusal_shows_closest_passages_unnumbered() -> None:
     p = Passage("b.txt", 0, 5, "Some closest text", 0.2, title=None)
     answer = Answer("q?", "Not found in the articles.", True, (), (p,))
-    md = ui.answer_markdown(answer, turn=0)
+    md = render.answer_markdown(answer, turn=0)
     assert "Not found in the articles." in md and "Closest passages" in md
     assert "newsqa-refusal" in md and "[1]" not in md
-    cards = ui.sources_html(answer, turn=0)
+    cards = render.sources_html(answer, turn=0)
     assert "Closest passages" in cards and "[1]" not in cards
     assert not re.search(r"newsqa-c\d", cards + md)  # nothing opens as a citation
-    article, spans, focus = ui.spans_for(answer, {"t": 0, "p": 0})
-    assert (article, spans, focus) == ("b.txt", [ui.Span(0, 5, None, "Some closest text")], 0)
+    article, spans, focus = render.spans_for(answer, {"t": 0, "p": 0})
+    assert (article, spans, focus) == ("b.txt", [render.Span(0, 5, None, "Some closest text")], 0)

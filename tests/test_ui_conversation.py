@@ -11,6 +11,7 @@ import ui
 from assistant.domain import Answer, Citation
 from index.library import ArticleFilter
 from tests.test_ui import client, server
+from webui import render
 
 __all__ = ["client", "server"]  # the module-scoped live app of test_ui
 
@@ -57,7 +58,7 @@ def test_the_date_filter_works_on_month_and_day(server: dict[str, Any]) -> None:
 
 
 def test_the_dates_note_says_when_no_article_has_a_date() -> None:
-    assert "No article states a date" in ui.dates_note([], [], [])
+    assert "No article states a date" in render.dates_note([], [], [])
 
 
 def test_a_resolved_date_is_shown_beside_the_untouched_quote() -> None:
@@ -77,6 +78,6 @@ def test_a_resolved_date_is_shown_beside_the_untouched_quote() -> None:
         resolved="today = December 2",
     )
     answer = Answer("When?", f"{quote} [1]", False, (cite,))
-    cards = ui.sources_html(answer, 0)
+    cards = render.sources_html(answer, 0)
     assert f"<blockquote>{quote}</blockquote>" in cards
     assert "(today = December 2)" in cards and "MOSCOW, December 2" in cards
