@@ -18,7 +18,8 @@ from assistant.domain import Answer, Citation, Passage
 from index.errors import NewsqaError
 from index.metadata import Metadata
 from tests.conftest import ROOT, build_index, free_port, serving
-from webui import render
+from webui import auth, render
+from webui.errors import BindingError
 
 SEED_QUESTION = "Who invited Wang Yi to Moscow for his December visit?"
 UNANSWERABLE = "What is the capital of Peru?"
@@ -177,16 +178,16 @@ def test_respond_streams_sentences_and_keeps_history_per_call(server: dict[str, 
 
 
 def test_non_loopback_binding_needs_auth() -> None:
-    with pytest.raises(ui.BindingError, match="NEWSQA_UI_AUTH"):
-        ui.check_binding("0.0.0.0", None)
-    with pytest.raises(ui.BindingError):
-        ui.check_binding("example.org", None)
-    ui.check_binding("0.0.0.0", "reader:secret")
+    with pytest.raises(BindingError, match="NEWSQA_UI_AUTH"):
+        auth.check_binding("0.0.0.0", None)
+    with pytest.raises(BindingError):
+        auth.check_binding("example.org", None)
+    auth.check_binding("0.0.0.0", "reader:secret")
     for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
-        ui.check_binding(host, None)
-    assert ui.parse_auth("reader:se:cret") == ("reader", "se:cret")
-    with pytest.raises(ui.BindingError):
-        ui.parse_auth("reader")
+        auth.check_binding(host, None)
+    assert auth.parse_auth("reader:se:cret") == ("reader", "se:cret")
+    with pytest.raises(BindingError):
+        auth.parse_auth("reader")
 
 
 def test_python_ui_py_refuses_a_public_address_and_says_why(tmp_path: Path) -> None:
@@ -222,7 +223,7 @@ def test_serve_refuses_a_public_address_before_loading_anything(tmp_path: Path) 
     from index.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "never", ui_auth=None)
-    with pytest.raises(ui.BindingError, match=r"0\.0\.0\.0"):
+    with pytest.raises(BindingError, match=r"0\.0\.0\.0"):
         ui.serve(settings, host="0.0.0.0", port=free_port())
     assert not (tmp_path / "never").exists()
 

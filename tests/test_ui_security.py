@@ -16,6 +16,7 @@ import pytest
 import ui
 from tests.conftest import SEEDS, build_index, serving
 from tests.test_ui import SEED_QUESTION
+from webui import auth
 
 AUTH = ("reader", "s3cret")
 
@@ -55,13 +56,13 @@ def locked(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iterator[dic
 
 
 def test_every_route_but_the_login_page_needs_the_login(locked: dict[str, Any]) -> None:
-    public = ui.LoginWall.PUBLIC | {ui.LoginWall.STARTUP}
+    public = auth.LoginWall.PUBLIC | {auth.LoginWall.STARTUP}
     routes = _routes(locked["app"].server_app)
     assert ("POST", "/gradio_api/call/{api_name}") in routes and len(routes) > 40
     open_routes = []
     with httpx.Client(base_url=locked["url"], timeout=10) as http:
         for method, path in routes:
-            if path in public or path.startswith(ui.LoginWall.PUBLIC_PREFIXES):
+            if path in public or path.startswith(auth.LoginWall.PUBLIC_PREFIXES):
                 continue
             response = http.request(method, _concrete(path))
             if response.status_code != 401:
