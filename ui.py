@@ -7,38 +7,29 @@ Gradio is imported where it is used, so entry points run ``configure_offline`` b
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import html
 import logging
 import sys
-import threading
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.conversation import Turn
 from assistant.domain import Answer
-from assistant.serialization import answer_to_dict
-from index.errors import ArticleError, NewsqaError
+from index.errors import NewsqaError
 from index.settings import Settings
 from webui.auth import check_binding, parse_auth, wall
+from webui.backend import Backend
+from webui.chat import Chat
+from webui.library import Library
 from webui.render import (
     NO_ARTICLE,
     NO_SOURCES,
-    answer_markdown,
-    dates_note,
-    esc,
-    sources_html,
-    spans_for,
-    viewer_html,
 )
+from webui.viewer import Viewer
 
 if TYPE_CHECKING:
     import gradio as gr
 
     from assistant.assistant import Assistant
-    from index.library import ArticleFilter
 
 log = logging.getLogger(__name__)
 MB = 1024 * 1024
@@ -87,264 +78,6 @@ watch('value', () => {
 """
 
 
-def parse_filter(sources: Sequence[str] | None, date_from: str, date_to: str) -> ArticleFilter:
-    from index.library import ArticleFilter
-
-    dates = []
-    for label, value in (("From", date_from), ("To", date_to)):
-        value = (value or "").strip()
-        try:
-            dates.append(dt.date.fromisoformat(value).isoformat() if value else None)
-        except ValueError as exc:
-            raise NewsqaError(f"{label} date must look like 2024-05-31, not {value!r}") from exc
-    return ArticleFilter(frozenset(sources or ()), dates[0], dates[1])
-
-
-def _user_error(exc: Exception) -> Exception:
-    """An error for the API caller: its message only; the traceback goes to the debug log."""
-    import gradio as gr
-
-    log.debug("request refused: %s", exc, exc_info=exc)
-    return gr.Error(str(exc), print_exception=False)
-
-
-def _notice(exc: Exception) -> None:
-    """Tell the user beside the chat (a warning toast) and leave every output as it was.
-
-    Raising instead would put an error over the outputs (the whole chat, the viewer)."""
-    import gradio as gr
-
-    if isinstance(exc, NewsqaError):  # the toast renders HTML: names and text are escaped
-        log.debug("user error: %s", exc, exc_info=exc)
-        gr.Warning(html.escape(str(exc)))
-        return
-    log.error("unexpected %s: %s", type(exc).__name__, exc)
-    log.debug("traceback", exc_info=exc)
-    gr.Warning(f"Something went wrong ({type(exc).__name__}); the log has the details.")
-
-
-def _unchanged(count: int) -> tuple[Any, ...]:
-    import gradio as gr
-
-    return tuple(gr.skip() for _ in range(count))
-
-
-class Handlers:
-    """What the app's events call. Per-session values (chat, answers) come in as arguments;
-    only the assistant, its index and the lock that guards them are shared."""
-
-    def __init__(self, assistant: Assistant, settings: Settings, stream_delay: float = 0.12):
-        self.assistant, self.settings, self.stream_delay = assistant, settings, stream_delay
-        self.lock = threading.RLock()  # one writer (upload, delete) or one reader at a time
-
-    @property
-    def corpus_dir(self) -> Path:
-        return self.assistant.store.corpus_dir or Path(self.settings.corpus_dir)
-
-    def ask(
-        self,
-        question: str,
-        k: int | None = None,
-        flt: ArticleFilter | None = None,
-        history: Sequence[Turn | str] = (),
-        **llm: Any,  # answerer, on_text
-    ) -> Answer:
-        a = self.assistant
-        with self.lock:
-            if flt is None or not flt.active:
-                return a.ask(question, k=k, history=history, **llm)
-            allowed = flt.select(a.store.articles())
-            if not allowed:
-                raise NewsqaError("no article matches the source and date filters")
-            return a.ask(question, k=k, articles=allowed, history=history, **llm)
-
-    @property
-    def default_answerer(self) -> str:
-        """The LLM when one is configured."""
-        return "llm" if getattr(self.assistant, "llm", None) is not None else "extractive"
-
-    def ask_api(self, question: str, history: list[str] | None = None) -> dict[str, Any]:
-        """Answer a question from the indexed articles: the JSON of `newsqa ask --json`.
-
-        ``history``: the conversation's earlier questions, oldest first (optional)."""
-        try:
-            if history is not None and not (
-                isinstance(history, list) and all(isinstance(q, str) for q in history)
-            ):
-                raise NewsqaError("history must be a list of earlier questions (strings)")
-            answer = self.ask(question, history=history or (), answerer=self.default_answerer)
-            return answer_to_dict(answer)
-        except NewsqaError as exc:
-            raise _user_error(exc) from exc
-
-    def respond(
-        self,
-        question: str,
-        history: list,
-        answers: list[Answer],
-        k: float,
-        sources: list[str] | None,
-        date_from: str,
-        date_to: str,
-        answerer: str | None = None,
-    ) -> Iterator[tuple[Any, list, list[Answer], str]]:
-        """Stream the answer into this session's chat, one cited sentence at a time."""
-        import gradio as gr
-
-        try:
-            flt = parse_filter(sources, date_from, date_to)
-            earlier = [
-                Turn(a.question, a.text, tuple(c.article for c in a.citations)) for a in answers
-            ]
-            if (answerer or self.default_answerer) == "llm":
-                answer = yield from self.stream_llm(question, history, answers, int(k), flt)
-            else:
-                answer = self.ask(question or "", int(k), flt, earlier)
-        except Exception as exc:  # shown beside the chat; the chat itself stays as it was
-            _notice(exc)
-            yield _unchanged(4)
-            return
-        turn, answers = len(answers), [*answers, answer]
-        history = [*history, {"role": "user", "content": esc(answer.question)}]
-        steps = len(answer.sentences())
-        for shown in range(1, steps + 1):
-            reply = {"role": "assistant", "content": answer_markdown(answer, turn, shown)}
-            cleared = "" if shown == 1 else gr.skip()  # keep what the user types meanwhile
-            yield cleared, [*history, reply], answers, sources_html(answer, turn)
-            if shown < steps:
-                time.sleep(self.stream_delay)
-
-    def stream_llm(
-        self, question: str, history: list, answers: list[Answer], k: int, flt: ArticleFilter
-    ) -> Iterator[tuple[Any, list, list[Answer], str]]:
-        """issue 9: the LLM's text as it arrives (unverified, marked so); returns the Answer."""
-        import queue
-
-        import gradio as gr
-
-        pieces: queue.Queue[str | None] = queue.Queue()
-        result: list[Answer | NewsqaError] = []
-
-        def work() -> None:
-            try:
-                result.append(
-                    self.ask(
-                        question or "",
-                        k,
-                        flt,
-                        answerer="llm",
-                        history=[a.question for a in answers],
-                        on_text=pieces.put,
-                    )
-                )
-            except NewsqaError as exc:
-                result.append(exc)
-            finally:
-                pieces.put(None)
-
-        threading.Thread(target=work, daemon=True).start()
-        user = {"role": "user", "content": esc(question or "")}
-        text, first = "", True
-        while (piece := pieces.get()) is not None:
-            text += piece
-            draft = f"{esc(text)}<p class='newsqa-notice'>checking against the sources …</p>"
-            reply = {"role": "assistant", "content": draft}
-            yield ("" if first else gr.skip()), [*history, user, reply], answers, gr.skip()
-            first = False
-        if isinstance(result[0], NewsqaError):
-            raise result[0]
-        return result[0]
-
-    def open_article(self, answers: list[Answer], key: dict[str, int]) -> Any:
-        """The viewer for a clicked marker or card of one of this session's answers."""
-        from index.library import article_text
-
-        try:
-            article, spans, focus = spans_for(answers[key["t"]], key)
-            with self.lock:
-                records = self.assistant.store.articles()
-            text = article_text(self.corpus_dir, article, records.keys())
-        except ArticleError as exc:
-            _notice(exc)
-            return _unchanged(1)[0]
-        except (KeyError, IndexError, StopIteration, TypeError) as exc:
-            log.debug("unknown source %r", key, exc_info=exc)
-            _notice(NewsqaError("that source is no longer available"))
-            return _unchanged(1)[0]
-        return viewer_html(text, article, records[article].meta, spans, focus)
-
-    def library(self) -> tuple[Any, ...]:
-        """The library table and every choice that depends on what is indexed."""
-        import gradio as gr
-
-        from index.library import dates_of, partial_dates_of, sources_of
-
-        with self.lock:
-            records = self.assistant.store.articles().values()
-        rows = [
-            [r.id, r.meta.title, r.meta.date, r.meta.dateline, r.meta.source, r.chunks]
-            for r in records
-        ]
-        dates, partial = dates_of(records), partial_dates_of(records)
-        return (
-            [[cell or "" for cell in row] for row in rows],
-            gr.Dropdown(choices=[r.id for r in records], value=None),
-            gr.Dropdown(choices=sources_of(records)),
-            dates_note(records, dates, partial),
-        )
-
-    def upload(self, files: list[str] | None, progress: Any) -> tuple[Any, ...]:
-        """Save and index uploaded files; each refusal is reported with the file's name."""
-        from index.library import add_uploads, read_upload
-
-        if not files:
-            return self._refusal(NewsqaError("choose one or more .txt, .md or .html files first"))
-        limit, uploads, refused = self.settings.max_upload_bytes, [], []
-        for path in map(Path, files):
-            try:
-                uploads.append((path.name, read_upload(path, limit)))
-            except (ArticleError, OSError) as exc:
-                refused.append(str(exc))
-        try:
-            with self.lock:
-                report = add_uploads(
-                    self.corpus_dir,
-                    uploads,
-                    self.assistant.store,
-                    max_bytes=limit,
-                    progress=lambda done, total, name: progress(
-                        (done, total), desc=f"indexing {name}"
-                    ),
-                )
-        except Exception as exc:  # e.g. the corpus folder is not writable: say so, keep the page
-            return self._refusal(exc)
-        lines = [f"Added {name}" for name in report.saved]
-        lines += [f"Refused {msg}" for msg in [*refused, *map(str, report.refused)]]
-        lines += [f"Not indexed {err}" for err in (report.ingest.skipped if report.ingest else [])]
-        return ("\n".join(f"- {esc(line)}" for line in lines), *self.library())
-
-    def _refusal(self, exc: Exception) -> tuple[Any, ...]:
-        """A library action that failed: a notice, the reason in the status (API callers read
-        it there) and the library as it is now."""
-        _notice(exc)
-        reason = str(exc) if isinstance(exc, NewsqaError) else f"failed ({type(exc).__name__})"
-        return (f"- Not done: {esc(reason)}", *self.library())
-
-    def delete(self, article: str | None) -> tuple[Any, ...]:
-        """Delete an article from the index; its file goes to the trash folder."""
-        from index.library import delete_article
-
-        trash = Path(self.settings.data_dir) / "trash"
-        try:
-            if not article:
-                raise NewsqaError("choose the article to delete first")
-            with self.lock:
-                delete_article(self.corpus_dir, article, self.assistant.store, trash)
-        except Exception as exc:
-            return self._refusal(exc)
-        return (f"Deleted {esc(article)}; the file is kept in {esc(str(trash))}", *self.library())
-
-
 def _chat_column(settings: Settings) -> tuple[Any, ...]:
     """Chat, question box and the settings: passages (k), sources, date range."""
     import gradio as gr
@@ -377,7 +110,7 @@ def _chat_column(settings: Settings) -> tuple[Any, ...]:
     return chatbot, question, ask, k, sources, date_from, date_to, dates_note
 
 
-def _chat_tab(h: Handlers, settings: Settings, answers: Any) -> list[Any]:
+def _chat_tab(chat: Chat, opener: Viewer, settings: Settings, answers: Any) -> list[Any]:
     """The chat and its sources; returns the components that follow the library."""
     import gradio as gr
 
@@ -386,9 +119,9 @@ def _chat_tab(h: Handlers, settings: Settings, answers: Any) -> list[Any]:
             chatbot, question, ask, k, *filters, dates_note = _chat_column(settings)
             answerer = gr.Radio(  # issue 9: shown only when an LLM is configured
                 [("Quoted sentences", "extractive"), ("LLM, verified", "llm")],
-                value=h.default_answerer,
+                value=chat.backend.default_answerer,
                 label="Answerer",
-                visible=h.default_answerer == "llm",
+                visible=chat.backend.default_answerer == "llm",
                 elem_id="newsqa-answerer",
             )
         with gr.Column(scale=2):
@@ -397,10 +130,10 @@ def _chat_tab(h: Handlers, settings: Settings, answers: Any) -> list[Any]:
     inputs = [question, chatbot, answers, k, *filters, answerer]
     outputs = [question, chatbot, answers, cards]
     for event in (question.submit, ask.click):
-        event(h.respond, inputs, outputs, api_visibility="private", show_progress="minimal")
+        event(chat.respond, inputs, outputs, api_visibility="private", show_progress="minimal")
 
     def open_article(answers: list[Answer], evt: gr.EventData) -> str:
-        return h.open_article(answers, dict(evt._data or {}))
+        return opener.open_article(answers, dict(evt._data or {}))
 
     open_article.__annotations__["evt"] = gr.EventData  # gradio is not a module global here
     cards.click(open_article, [answers], [viewer], api_visibility="private")
@@ -413,7 +146,7 @@ def _chat_tab(h: Handlers, settings: Settings, answers: Any) -> list[Any]:
     return [filters[0], dates_note]
 
 
-def _library_tab(h: Handlers, settings: Settings, follow: list[Any]) -> list[Any]:
+def _library_tab(library: Library, settings: Settings, follow: list[Any]) -> list[Any]:
     """The indexed articles, uploads and deletion; returns what a library change refreshes."""
     import gradio as gr
 
@@ -438,12 +171,12 @@ def _library_tab(h: Handlers, settings: Settings, follow: list[Any]) -> list[Any
     refresh = [table, article, *follow]
 
     def upload(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        return h.upload(files, progress)
+        return library.upload(files, progress)
 
     add.click(upload, [files], [status, *refresh], api_name="upload").then(
         lambda: None, None, [files], api_visibility="private"
     )
-    delete.click(h.delete, [article], [status, *refresh], api_name="delete")
+    delete.click(library.delete, [article], [status, *refresh], api_name="delete")
     return refresh
 
 
@@ -451,16 +184,17 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     """The whole app, wired to ``assistant``; nothing is read or started here."""
     import gradio as gr
 
-    h = Handlers(assistant, settings)
+    backend = Backend(assistant, settings)
+    chat, library = Chat(backend), Library(backend)
     with gr.Blocks(title="newsqa", analytics_enabled=False) as app:
         gr.Markdown("## newsqa: answers quoted from your news articles")
         answers = gr.State([])  # this session's answers, for its [n] markers
         with gr.Tab("Chat"):
-            follow = _chat_tab(h, settings, answers)
+            follow = _chat_tab(chat, Viewer(backend), settings, answers)
         with gr.Tab("Library"):
-            refresh = _library_tab(h, settings, follow)
-        app.load(h.library, None, refresh, api_visibility="private")
-        gr.api(h.ask_api, api_name="ask")
+            refresh = _library_tab(library, settings, follow)
+        app.load(library.refresh, None, refresh, api_visibility="private")
+        gr.api(chat.ask_api, api_name="ask")
     return app
 
 

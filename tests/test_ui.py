@@ -19,7 +19,10 @@ from index.errors import NewsqaError
 from index.metadata import Metadata
 from tests.conftest import ROOT, build_index, free_port, serving
 from webui import auth, render
+from webui.backend import Backend
+from webui.chat import Chat, parse_filter
 from webui.errors import BindingError
+from webui.viewer import Viewer
 
 SEED_QUESTION = "Who invited Wang Yi to Moscow for his December visit?"
 UNANSWERABLE = "What is the capital of Peru?"
@@ -149,30 +152,31 @@ def test_binary_upload_is_refused_by_name_and_nothing_is_lost(
 def test_filters_narrow_the_articles_that_can_be_cited(server: dict[str, Any]) -> None:
     from index.library import ArticleFilter
 
-    handlers = ui.Handlers(server["assistant"], server["settings"])
+    backend = Backend(server["assistant"], server["settings"])
     question = "What did Lavrov and Wang Yi discuss?"
     tass = server["assistant"].store.articles()
     allowed = {name for name, r in tass.items() if r.meta.source == "TASS"}
-    answer = handlers.ask(question, 5, ArticleFilter(frozenset({"TASS"})))
+    answer = backend.ask(question, 5, ArticleFilter(frozenset({"TASS"})))
     assert answer.passages and {p.article for p in answer.passages} <= allowed
     assert {c.article for c in answer.citations} <= allowed
     with pytest.raises(NewsqaError, match="no article matches"):
-        handlers.ask(question, 5, ArticleFilter(date_from="2020-01-01", date_to="2020-01-31"))
+        backend.ask(question, 5, ArticleFilter(date_from="2020-01-01", date_to="2020-01-31"))
     with pytest.raises(NewsqaError, match="must look like"):
-        ui.parse_filter([], "May 2024", "")
+        parse_filter([], "May 2024", "")
 
 
 def test_respond_streams_sentences_and_keeps_history_per_call(server: dict[str, Any]) -> None:
-    handlers = ui.Handlers(server["assistant"], server["settings"], stream_delay=0)
+    backend = Backend(server["assistant"], server["settings"])
+    chat = Chat(backend, stream_delay=0)
     history: list[Any] = []
     answers: list[Answer] = []
-    steps = list(handlers.respond(SEED_QUESTION, history, answers, 5, [], "", ""))
+    steps = list(chat.respond(SEED_QUESTION, history, answers, 5, [], "", ""))
     assert len(steps) == len(steps[-1][2][0].sentences()) >= 1
     first, last = steps[0][1][-1]["content"], steps[-1][1][-1]["content"]
     assert "newsqa-c1" in first and len(first) < len(last)
     assert history == [] and answers == []  # the caller's session values are not shared
     key = {"t": 0, "c": 1}
-    view = handlers.open_article(steps[-1][2], key)
+    view = Viewer(backend).open_article(steps[-1][2], key)
     quote = steps[-1][2][0].citations[0].quote
     assert "newsqa-focus" in view and html.escape(quote, quote=False) in view
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -179,7 +179,7 @@ def spans_for(answer: Answer, key: dict[str, int]) -> tuple[str, list[Span], int
     return p.article, [Span(p.start, p.end, None, p.text)], 0
 
 
-def dates_note(records: Sequence[Any], dates: Sequence[str], partial: Sequence[str]) -> str:
+def dates_note(records: Collection[Any], dates: Sequence[str], partial: Sequence[str]) -> str:
     """What the date filter can go by: full dates, month-day dates of unknown year, or none."""
     total = len(records)
     full = sum(1 for r in records if r.meta.date)
@@ -199,3 +199,11 @@ def dates_note(records: Sequence[Any], dates: Sequence[str], partial: Sequence[s
         f"<span class='newsqa-meta'>Of {total} articles: {'; '.join(parts)}. "
         "A date range leaves out the others.</span>"
     )
+
+
+def library_rows(records: Iterable[Any]) -> list[list[Any]]:
+    """The library table: one row per indexed article, an empty cell for what is unknown."""
+    rows = [
+        [r.id, r.meta.title, r.meta.date, r.meta.dateline, r.meta.source, r.chunks] for r in records
+    ]
+    return [[cell or "" for cell in row] for row in rows]
