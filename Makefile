@@ -36,8 +36,8 @@ chromium:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
 lint: install
-	$(BIN)/ruff check assistant index eval train tests cli ui.py bench
-	$(BIN)/ruff format --check assistant index eval train tests cli ui.py bench
+	$(BIN)/ruff check assistant index eval train tests cli ui.py webui bench
+	$(BIN)/ruff format --check assistant index eval train tests cli ui.py webui bench
 
 typecheck: install
 	$(BIN)/mypy assistant index

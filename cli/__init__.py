@@ -349,7 +349,7 @@ def _configure_logging() -> None:
     """Our warnings (skipped files, ...) as `newsqa: ...` lines; libraries only on errors."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(f"{PROG}: %(message)s"))
-    ours = ("index", "assistant", "eval", "ui", PROG)
+    ours = ("index", "assistant", "eval", "ui", "webui", PROG)
     handler.addFilter(lambda r: r.levelno >= logging.ERROR or r.name.split(".")[0] in ours)
     logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
 

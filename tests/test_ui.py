@@ -18,6 +18,11 @@ from assistant.domain import Answer, Citation, Passage
 from index.errors import NewsqaError
 from index.metadata import Metadata
 from tests.conftest import ROOT, build_index, free_port, serving
+from webui import auth, render
+from webui.backend import Backend
+from webui.chat import Chat, parse_filter
+from webui.errors import BindingError
+from webui.viewer import Viewer
 
 SEED_QUESTION = "Who invited Wang Yi to Moscow for his December visit?"
 UNANSWERABLE = "What is the capital of Peru?"
@@ -147,45 +152,46 @@ def test_binary_upload_is_refused_by_name_and_nothing_is_lost(
 def test_filters_narrow_the_articles_that_can_be_cited(server: dict[str, Any]) -> None:
     from index.library import ArticleFilter
 
-    handlers = ui.Handlers(server["assistant"], server["settings"])
+    backend = Backend(server["assistant"], server["settings"])
     question = "What did Lavrov and Wang Yi discuss?"
     tass = server["assistant"].store.articles()
     allowed = {name for name, r in tass.items() if r.meta.source == "TASS"}
-    answer = handlers.ask(question, 5, ArticleFilter(frozenset({"TASS"})))
+    answer = backend.ask(question, 5, ArticleFilter(frozenset({"TASS"})))
     assert answer.passages and {p.article for p in answer.passages} <= allowed
     assert {c.article for c in answer.citations} <= allowed
     with pytest.raises(NewsqaError, match="no article matches"):
-        handlers.ask(question, 5, ArticleFilter(date_from="2020-01-01", date_to="2020-01-31"))
+        backend.ask(question, 5, ArticleFilter(date_from="2020-01-01", date_to="2020-01-31"))
     with pytest.raises(NewsqaError, match="must look like"):
-        ui.parse_filter([], "May 2024", "")
+        parse_filter([], "May 2024", "")
 
 
 def test_respond_streams_sentences_and_keeps_history_per_call(server: dict[str, Any]) -> None:
-    handlers = ui.Handlers(server["assistant"], server["settings"], stream_delay=0)
+    backend = Backend(server["assistant"], server["settings"])
+    chat = Chat(backend, stream_delay=0)
     history: list[Any] = []
     answers: list[Answer] = []
-    steps = list(handlers.respond(SEED_QUESTION, history, answers, 5, [], "", ""))
+    steps = list(chat.respond(SEED_QUESTION, history, answers, 5, [], "", ""))
     assert len(steps) == len(steps[-1][2][0].sentences()) >= 1
     first, last = steps[0][1][-1]["content"], steps[-1][1][-1]["content"]
     assert "newsqa-c1" in first and len(first) < len(last)
     assert history == [] and answers == []  # the caller's session values are not shared
     key = {"t": 0, "c": 1}
-    view = handlers.open_article(steps[-1][2], key)
+    view = Viewer(backend).open_article(steps[-1][2], key)
     quote = steps[-1][2][0].citations[0].quote
     assert "newsqa-focus" in view and html.escape(quote, quote=False) in view
 
 
 def test_non_loopback_binding_needs_auth() -> None:
-    with pytest.raises(ui.BindingError, match="NEWSQA_UI_AUTH"):
-        ui.check_binding("0.0.0.0", None)
-    with pytest.raises(ui.BindingError):
-        ui.check_binding("example.org", None)
-    ui.check_binding("0.0.0.0", "reader:secret")
+    with pytest.raises(BindingError, match="NEWSQA_UI_AUTH"):
+        auth.check_binding("0.0.0.0", None)
+    with pytest.raises(BindingError):
+        auth.check_binding("example.org", None)
+    auth.check_binding("0.0.0.0", "reader:secret")
     for host in ("127.0.0.1", "localhost", "::1", "127.0.0.2"):
-        ui.check_binding(host, None)
-    assert ui.parse_auth("reader:se:cret") == ("reader", "se:cret")
-    with pytest.raises(ui.BindingError):
-        ui.parse_auth("reader")
+        auth.check_binding(host, None)
+    assert auth.parse_auth("reader:se:cret") == ("reader", "se:cret")
+    with pytest.raises(BindingError):
+        auth.parse_auth("reader")
 
 
 def test_python_ui_py_refuses_a_public_address_and_says_why(tmp_path: Path) -> None:
@@ -221,7 +227,7 @@ def test_serve_refuses_a_public_address_before_loading_anything(tmp_path: Path) 
     from index.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "never", ui_auth=None)
-    with pytest.raises(ui.BindingError, match=r"0\.0\.0\.0"):
+    with pytest.raises(BindingError, match=r"0\.0\.0\.0"):
         ui.serve(settings, host="0.0.0.0", port=free_port())
     assert not (tmp_path / "never").exists()
 
@@ -234,29 +240,29 @@ def _answer() -> Answer:
 
 def test_answer_markers_sources_and_viewer_are_escaped_and_exact() -> None:
     answer = _answer()
-    md = ui.answer_markdown(answer, turn=3)
+    md = render.answer_markdown(answer, turn=3)
     assert "&lt;b&gt;x" in md and "y\\*z" in md
     assert "newsqa-t3 newsqa-c1'>[1]</span>" in md and "newsqa-c2'>[2]</span>" in md
-    assert "[2]" not in ui.answer_markdown(answer, turn=3, parts=1)
-    cards = ui.sources_html(answer, turn=3)
+    assert "[2]" not in render.answer_markdown(answer, turn=3, parts=1)
+    cards = render.sources_html(answer, turn=3)
     assert "Title &lt;A&gt;" in cards and "TASS · 2024-05-01" in cards and "0.81" in cards
     text = "0123<b>x--\ny*z rest"
-    spans = [ui.Span(4, 8, 1, "<b>x"), ui.Span(11, 14, 2, "y*z")]
-    view = ui.viewer_html(text, "a.txt", Metadata(title="T"), spans, focus=1)
+    spans = [render.Span(4, 8, 1, "<b>x"), render.Span(11, 14, 2, "y*z")]
+    view = render.viewer_html(text, "a.txt", Metadata(title="T"), spans, focus=1)
     assert "<mark class='' data-n='1'>&lt;b&gt;x</mark>" in view
     assert "<mark class='newsqa-focus' data-n='2'>y*z</mark>" in view
-    edited = ui.viewer_html("0123<b>X--\ny*z", "a.txt", Metadata(), spans, focus=0)
+    edited = render.viewer_html("0123<b>X--\ny*z", "a.txt", Metadata(), spans, focus=0)
     assert "data-n='1'" not in edited and "[1] not found: the file changed" in edited
 
 
 def test_refusal_shows_closest_passages_unnumbered() -> None:
     p = Passage("b.txt", 0, 5, "Some closest text", 0.2, title=None)
     answer = Answer("q?", "Not found in the articles.", True, (), (p,))
-    md = ui.answer_markdown(answer, turn=0)
+    md = render.answer_markdown(answer, turn=0)
     assert "Not found in the articles." in md and "Closest passages" in md
     assert "newsqa-refusal" in md and "[1]" not in md
-    cards = ui.sources_html(answer, turn=0)
+    cards = render.sources_html(answer, turn=0)
     assert "Closest passages" in cards and "[1]" not in cards
     assert not re.search(r"newsqa-c\d", cards + md)  # nothing opens as a citation
-    article, spans, focus = ui.spans_for(answer, {"t": 0, "p": 0})
-    assert (article, spans, focus) == ("b.txt", [ui.Span(0, 5, None, "Some closest text")], 0)
+    article, spans, focus = render.spans_for(answer, {"t": 0, "p": 0})
+    assert (article, spans, focus) == ("b.txt", [render.Span(0, 5, None, "Some closest text")], 0)

@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 
-import ui
 from assistant.domain import Answer, Citation
 from index.library import ArticleFilter
 from tests.test_ui import client, server
+from webui import render
+from webui.backend import Backend
+from webui.chat import Chat
+from webui.library import Library
 
 __all__ = ["client", "server"]  # the module-scoped live app of test_ui
 
@@ -33,7 +36,7 @@ def test_ask_refuses_a_history_that_is_not_a_list_of_questions(client: Any) -> N
 
 
 def test_respond_uses_this_sessions_earlier_answers(server: dict[str, Any]) -> None:
-    h = ui.Handlers(server["assistant"], server["settings"], stream_delay=0)
+    h = Chat(Backend(server["assistant"], server["settings"]), stream_delay=0)
     *_, (_, chat, answers, _) = h.respond(JULY, [], [], 5, None, "", "")
     *_, (_, chat, answers, cards) = h.respond("And in May?", chat, answers, 5, None, "", "")
     assert "Searched for: Where did Lavrov and Wang Yi meet in May?" in chat[-1]["content"]
@@ -43,21 +46,21 @@ def test_respond_uses_this_sessions_earlier_answers(server: dict[str, Any]) -> N
 
 
 def test_the_date_filter_works_on_month_and_day(server: dict[str, Any]) -> None:
-    h = ui.Handlers(server["assistant"], server["settings"], stream_delay=0)
-    answer = h.ask(
+    backend = Backend(server["assistant"], server["settings"])
+    answer = backend.ask(
         "Where did Lavrov and Wang Yi meet?",
         5,
         ArticleFilter(frozenset(), "2024-07-01", "2024-07-31"),
     )
     assert {p.article for p in answer.passages} == {"002_72a2f02afa1bcb5f.txt"}
-    table, *_, note = h.library()
+    table, *_, note = Library(backend).refresh()
     assert "3 with only a month and day" in note
     row = next(r for r in table if r[0] == "002_72a2f02afa1bcb5f.txt")
     assert row[2:4] == ["", "MOSCOW, July 13"]  # no full date; the dateline as written
 
 
 def test_the_dates_note_says_when_no_article_has_a_date() -> None:
-    assert "No article states a date" in ui.dates_note([], [], [])
+    assert "No article states a date" in render.dates_note([], [], [])
 
 
 def test_a_resolved_date_is_shown_beside_the_untouched_quote() -> None:
@@ -77,6 +80,6 @@ def test_a_resolved_date_is_shown_beside_the_untouched_quote() -> None:
         resolved="today = December 2",
     )
     answer = Answer("When?", f"{quote} [1]", False, (cite,))
-    cards = ui.sources_html(answer, 0)
+    cards = render.sources_html(answer, 0)
     assert f"<blockquote>{quote}</blockquote>" in cards
     assert "(today = December 2)" in cards and "MOSCOW, December 2" in cards

@@ -13,9 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
-import ui
 from tests.conftest import SEEDS, build_index, serving
 from tests.test_ui import SEED_QUESTION
+from webui import auth
+from webui.backend import Backend
+from webui.chat import Chat
+from webui.viewer import Viewer
 
 AUTH = ("reader", "s3cret")
 
@@ -55,13 +58,13 @@ def locked(tmp_path_factory: pytest.TempPathFactory, model: Any) -> Iterator[dic
 
 
 def test_every_route_but_the_login_page_needs_the_login(locked: dict[str, Any]) -> None:
-    public = ui.LoginWall.PUBLIC | {ui.LoginWall.STARTUP}
+    public = auth.LoginWall.PUBLIC | {auth.LoginWall.STARTUP}
     routes = _routes(locked["app"].server_app)
     assert ("POST", "/gradio_api/call/{api_name}") in routes and len(routes) > 40
     open_routes = []
     with httpx.Client(base_url=locked["url"], timeout=10) as http:
         for method, path in routes:
-            if path in public or path.startswith(ui.LoginWall.PUBLIC_PREFIXES):
+            if path in public or path.startswith(auth.LoginWall.PUBLIC_PREFIXES):
                 continue
             response = http.request(method, _concrete(path))
             if response.status_code != 401:
@@ -123,15 +126,16 @@ def test_an_error_leaves_the_chat_and_the_viewer_as_they_were(
 ) -> None:
     import gradio as gr
 
-    handlers = ui.Handlers(seed_assistant, seed_assistant_settings(seed_assistant), 0)
+    backend = Backend(seed_assistant, seed_assistant_settings(seed_assistant))
+    chat = Chat(backend, stream_delay=0)
     history = [{"role": "user", "content": "earlier"}, {"role": "assistant", "content": "a"}]
     for question, date_from in (("   ", ""), (SEED_QUESTION, "May 2024"), ("x" * 5000, "")):
         with pytest.warns(UserWarning) as shown:
-            steps = list(handlers.respond(question, history, [], 5, [], date_from, ""))
+            steps = list(chat.respond(question, history, [], 5, [], date_from, ""))
         assert len(steps) == 1 and all(isinstance(v, type(gr.skip())) for v in steps[0])
         assert shown and str(shown[0].message)
     with pytest.warns(UserWarning, match="no longer available"):
-        assert isinstance(handlers.open_article([], {"t": 3, "c": 1}), type(gr.skip()))
+        assert isinstance(Viewer(backend).open_article([], {"t": 3, "c": 1}), type(gr.skip()))
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
