@@ -38,6 +38,7 @@ chromium:
 lint: install
 	$(BIN)/ruff check assistant index eval train tests cli ui.py webui bench
 	$(BIN)/ruff format --check assistant index eval train tests cli ui.py webui bench
+	$(BIN)/lint-imports
 
 typecheck: install
 	$(BIN)/mypy assistant index
