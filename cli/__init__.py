@@ -352,7 +352,3 @@ def _configure_logging() -> None:
     ours = ("index", "assistant", "eval", "ui", "webui", PROG)
     handler.addFilter(lambda r: r.levelno >= logging.ERROR or r.name.split(".")[0] in ours)
     logging.basicConfig(level=logging.WARNING, handlers=[handler], force=True)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
