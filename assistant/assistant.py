@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
 from assistant.answer.extractive import NOT_FOUND, Draft, ExtractiveAnswerer
+from assistant.confidence_labels import ConfidenceLabels
 from assistant.conversation import Interpretation, Turn, interpret, wants_more
 from assistant.dates import ranking
 from assistant.dates.article_dates import newest_date
@@ -43,8 +44,10 @@ class Assistant:
         top_k: int = 5,
         max_question_chars: int = 2000,
         llm: LLMAnswerer | None = None,
+        labels: ConfidenceLabels | None = None,
     ) -> None:
         self.store = store
+        self.labels = labels or ConfidenceLabels.load()
         self.llm = llm  # None unless NEWSQA_LLM_URL is set
         self.retriever = retriever
         self.answerer = answerer
@@ -140,6 +143,7 @@ class Assistant:
             },
             interpreted=_noted(turn.interpreted, legs[0].asked.note),
             confidence=draft.confidence,  # the extractive estimate for these passages
+            confidence_label=self.labels.label(draft.confidence, final.refused),
             short=draft.short if final is draft else None,
         )
 

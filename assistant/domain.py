@@ -24,10 +24,11 @@ class Passage:
     score: float
     chunk_id: str = ""
     sentences: tuple[Span, ...] = ()
-    title: str | None = None
+    title: str | None = None  # the headline, sidecar title or cut lead sentence
     date: str | None = None
     source: str | None = None
     dateline: str | None = None  # as written, e.g. "MOSCOW, July 13"
+    title_source: str | None = None  # "headline" | "sidecar" | "lead" (None: an older index)
     month_day: str | None = None  # "MM-DD" of the date, also when the year is unknown
     chunk_index: int = 0
     rank: int = 0
@@ -55,6 +56,7 @@ class Citation:
     dateline: str | None = None
     month_day: str | None = None
     resolved: str | None = None  # "today = December 2": a relative date in the quote, resolved
+    title_source: str | None = None  # "headline" | "sidecar" | "lead" (None: an older index)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Answer:
     passages: tuple[Passage, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
     confidence: float = 0.0  # estimated probability that the answer is right
+    confidence_label: str | None = None  # "high" | "medium" | "uncertain"; None when refused
     short: str | None = None  # the answer phrase: article[focus] of the first citation
     interpreted: str = ""  # what was searched: the question, or a follow-up spelled out
     answerer: Answerer = "extractive"  # whose text this is ("extractive" also after a fallback)

@@ -19,3 +19,7 @@ class LLMUnavailable(AssistantError):
 
 class LLMConfigError(AssistantError):
     """NEWSQA_LLM_* settings that cannot work (not an http(s) URL, no LLM for --answerer llm)."""
+
+
+class ModelError(AssistantError):
+    """A committed model file (``assistant/models/*.json``) is missing or malformed."""

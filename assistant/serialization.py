@@ -18,6 +18,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 "n": c.n,
                 "article": c.article,
                 "title": c.title,
+                "title_source": c.title_source,
                 "date": c.date,
                 "dateline": c.dateline,
                 "month_day": c.month_day,
@@ -39,6 +40,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
                 "text": p.text,
                 "score": p.score,
                 "title": p.title,
+                "title_source": p.title_source,
                 "date": p.date,
                 "dateline": p.dateline,
                 "month_day": p.month_day,
@@ -46,6 +48,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
             for p in answer.passages
         ],
         "confidence": answer.confidence,
+        "confidence_label": answer.confidence_label,
         "short": answer.short,
         "timings_ms": dict(answer.timings_ms),
         "answerer": answer.answerer,

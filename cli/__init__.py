@@ -21,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG, description="Cited answers from a folder of news articles."
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     ask = sub.add_parser("ask", help="answer one question (or a batch) with citations")
     ask.add_argument("question", nargs="?", help="the question, in plain language")
@@ -58,6 +59,16 @@ def _parser() -> argparse.ArgumentParser:
 
     add_arguments(sub.add_parser("eval", help="run the Q&A regression set and its gate"))
     return parser
+
+
+def _version() -> str:
+    """The installed package's version (its metadata, from pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("newsqa")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
 
 
 def _filter_arguments(parser: argparse.ArgumentParser) -> None:
@@ -142,6 +153,18 @@ def _quote(c: Any, styled: bool) -> str:
     return c.quote[:s] + _bold(c.quote[s:e], styled) + c.quote[e:]
 
 
+def _confidence(answer: Any) -> str:
+    """ "(confidence: high, 0.93)"; a refusal's estimate alone."""
+    from assistant.confidence_labels import shown
+
+    label = shown(getattr(answer, "confidence_label", None))
+    return (
+        f"(confidence: {label}, {answer.confidence:.2f})"
+        if label
+        else (f"(confidence {answer.confidence:.2f})")
+    )
+
+
 def format_answer(answer: Any, styled: bool = False) -> str:
     """What was searched (for a follow-up), the short answer (when there is one), the answer
     with its markers and confidence, then the numbered sources (or, for a refusal, the
@@ -151,7 +174,7 @@ def format_answer(answer: Any, styled: bool = False) -> str:
         lines.append(f"Searched for: {answer.interpreted}")
     if answer.short:
         lines.append(f"Answer: {_bold(answer.short, styled)}")
-    lines += [answer.text, f"(confidence {answer.confidence:.2f})", ""]
+    lines += [answer.text, _confidence(answer), ""]
     if answer.refused:
         lines.append("Closest passages:")
         for p in answer.passages[:3]:

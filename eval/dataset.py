@@ -7,7 +7,8 @@ One object per line; blank lines are skipped and fields beyond these are ignored
 Optional fields read when present: ``kind`` (single, paraphrase, multi, unanswerable);
 for multi questions ``also``: [{"doc": str, "evidence": str}, ...]; and for dialogues
 ``conversation`` (an id: lines sharing it are one conversation, asked in file order with
-their history) with ``turn`` (1, 2, 3... in file order; checked when given).
+their history) with ``turn`` (1, 2, 3... in file order; checked when given) and
+``followup`` (a later turn's kind, e.g. "attribute": the report gives accuracy per kind).
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class QAItem:
     line: int = 0
     conversation: str | None = None
     turn: int = 0  # 1-based place in its conversation; 0 for a question that stands alone
+    followup: str | None = None  # what kind of follow-up a later turn is, e.g. "attribute"
 
     @property
     def answerable(self) -> bool:
@@ -131,7 +133,15 @@ def parse_item(raw: Any, path: Path, line: int) -> QAItem:
         kind=_kind(raw, answers, fail),
         also=_also(raw, fail),
         line=line,
+        followup=_followup(raw, fail),
     )
+
+
+def _followup(raw: dict[str, Any], fail: Fail) -> str | None:
+    value = raw.get("followup")
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        fail("followup", "must be a non-empty string (the follow-up's kind)")
+    return value
 
 
 def _placed(item: QAItem, before: list[QAItem], path: Path, line: int) -> QAItem:

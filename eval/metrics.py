@@ -11,7 +11,9 @@ import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from assistant.confidence_labels import LABELS
 from assistant.domain import Answer, Citation, Passage, Span
 from eval.dataset import QAItem
 
@@ -130,6 +132,8 @@ class Outcome:
     confidence: float = 0.0
     conversation: str | None = None
     turn: int = 0
+    label: str | None = None  # the answer's confidence label; None when refused
+    followup: str | None = None  # the Q&A line's follow-up kind
 
     @property
     def answerable(self) -> bool:
@@ -160,6 +164,8 @@ def score(item: QAItem, answer: Answer, text_of: TextOf, latency_ms: float) -> O
         confidence=answer.confidence,
         conversation=item.conversation,
         turn=item.turn,
+        label=getattr(answer, "confidence_label", None),
+        followup=item.followup,
     )
 
 
@@ -209,7 +215,7 @@ def _by_kind(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
     }
 
 
-def _conversation(dialogue: list[Outcome]) -> dict[str, float]:
+def _conversation(dialogue: list[Outcome]) -> dict[str, Any]:
     """First turns' and follow-ups' accuracy, and the share of unanswerable follow-ups refused."""
     first = [o for o in dialogue if o.turn == 1 and o.answerable]
     later = [o for o in dialogue if o.turn > 1]
@@ -222,6 +228,23 @@ def _conversation(dialogue: list[Outcome]) -> dict[str, float]:
         "followup_accuracy": share(sum(o.correct for o in followups), len(followups)),
         "followup_refused": share(sum(o.refused for o in unanswerable), len(unanswerable)),
         "unanswerable_followups": len(unanswerable),
+        "by_followup": _by_followup(later),
+    }
+
+
+def _by_followup(later: list[Outcome]) -> dict[str, dict[str, float]]:
+    """Per follow-up kind (the Q&A lines' ``followup``): how many, and the share passed
+    (answerable: answered right; unanswerable: refused)."""
+    kinds = sorted({o.followup for o in later if o.followup})
+    return {
+        kind: {
+            "turns": sum(o.followup == kind for o in later),
+            "passed": share(
+                sum(o.followup == kind and failure_kind(o) is None for o in later),
+                sum(o.followup == kind for o in later),
+            ),
+        }
+        for kind in kinds
     }
 
 
@@ -274,4 +297,22 @@ def _standalone(outcomes: Sequence[Outcome]) -> dict[str, object]:
             "p95": round(percentile(latencies, 95), 1),
         },
         "by_kind": _by_kind(list(outcomes)),
+        "confidence_labels": by_label(outcomes),
+    }
+
+
+def by_label(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
+    """Per confidence label, over the answered questions: how many, and the share right (an
+    answered unanswerable question is wrong)."""
+
+    answered = [o for o in outcomes if not o.refused]
+    return {
+        label: {
+            "answers": sum(o.label == label for o in answered),
+            "accuracy": share(
+                sum(o.label == label and o.correct for o in answered),
+                sum(o.label == label for o in answered),
+            ),
+        }
+        for label in LABELS
     }

@@ -109,7 +109,21 @@ def table(
     lines = [head, f"{'metric':<30}{'value':>10}{'baseline':>10}{'limit':>12}"]
     for metric, value, then, limit, status in _rows(result, differences, baseline):
         lines.append(f"{metric:<30}{value:>10}{then:>10}{limit:>12}  {status}".rstrip())
+    for name, count, rate in breakdown(s):
+        lines.append(f"{name:<30}{rate:>10.4f}{'':>10}{count:>12}".rstrip())
     return "\n".join(lines)
+
+
+def breakdown(summary: dict[str, Any]) -> list[tuple[str, int, float]]:
+    """(row, count, rate): accuracy per confidence label over the answered questions, and
+    the share passed per follow-up kind (``followup`` of the Q&A lines)."""
+    rows = [
+        (f"label {label} (answers)", f["answers"], f["accuracy"])
+        for label, f in summary.get("confidence_labels", {}).items()
+    ]
+    for kind, f in summary.get("conversation", {}).get("by_followup", {}).items():
+        rows.append((f"followup {kind} (turns)", f["turns"], f["passed"]))
+    return rows
 
 
 def _clip(text: str, width: int = 160) -> str:
@@ -198,6 +212,11 @@ def _markdown_figures(
     lines += ["", "| question kind | questions | passed |", "|---|---:|---:|"]
     for kind, figures in result.summary.get("by_kind", {}).items():
         lines.append(f"| {kind} | {figures['questions']} | {figures['passed']:.4f} |")
+    lines += ["", "| confidence label / follow-up kind | count | accuracy / passed |"]
+    lines += ["|---|---:|---:|"]
+    lines += [
+        f"| {name} | {count} | {rate:.4f} |" for name, count, rate in breakdown(result.summary)
+    ]
     return lines
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from index.cleaning import content_segments, locate_segments
 from index.errors import ArticleError, NotContainedError
-from index.metadata import Metadata, metadata_from_text, read_sidecar
+from index.metadata import Metadata, metadata_from_text, read_sidecar, titled
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +162,7 @@ def load_article(path: Path) -> Article:
     if sidecar is not None:
         meta = meta.merged(sidecar)
         digest.update(json.dumps(vars(sidecar), sort_keys=True).encode())
+    meta = titled(meta, text, list(segments), sidecar)
     return Article(path.name, text, digest.hexdigest(), tuple(segments), meta)
 
 

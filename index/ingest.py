@@ -16,7 +16,7 @@ from pathlib import Path
 from index.articles import Article, load_articles
 from index.chunking import Chunk, chunk_article
 from index.errors import ArticleError, NotContainedError
-from index.records import Prepared
+from index.records import ArticleRecord, Prepared
 from index.store import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,11 @@ def _chunked(article: Article) -> list[Chunk]:
     return chunks
 
 
+def _stale(known: ArticleRecord | None, article: Article) -> bool:
+    """New, changed, or indexed before titles said where they come from (re-indexed once)."""
+    return known is None or known.sha256 != article.sha256 or known.meta.title_source is None
+
+
 def embed_batch(store: ChunkStore, batch: list[tuple[Article, list[Chunk]]]) -> list[Prepared]:
     """Chunk and sentence vectors for a batch of articles, from one pass of the model."""
     chunks = [c for _, cs in batch for c in cs]
@@ -99,7 +104,7 @@ def ingest(
     loaded = load_articles(folder)
     skipped = list(loaded.skipped)
     known = dict(store.articles())
-    todo = [a for a in loaded.articles if a.id not in known or known[a.id].sha256 != a.sha256]
+    todo = [a for a in loaded.articles if _stale(known.get(a.id), a)]
     # A file that cannot be read now keeps what it had in the index; one that is not an
     # article of this folder at all (a link leaving it, a device) loses it.
     kept = {p.name for p in loaded.skipped if not isinstance(p, NotContainedError)}

@@ -55,6 +55,13 @@ class Metadata:
     url: str | None = None
     dateline: str | None = None
     month_day: str | None = None  # "MM-DD": the full date's, or a dateline's without a year
+    lead: str | None = None  # the lead sentence, cut (stored when there is no title)
+    title_source: str | None = None  # "headline" | "sidecar" | "lead"; None: indexed before
+
+    @property
+    def shown_title(self) -> str | None:
+        """The title a reader sees: the headline or sidecar title, else the cut lead."""
+        return self.title or self.lead
 
     def __post_init__(self) -> None:
         if self.date and len(self.date) >= 10:
@@ -161,6 +168,45 @@ def metadata_from_text(text: str, segments: list[Span]) -> Metadata:
         if dateline:
             return found.merged(dateline) if not found.date else dateline.merged(found)
     return found
+
+
+TITLE_CHARS = 80  # a lead title is cut at a word boundary at or before this many characters
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)][.!?])[\"”’]?\s+(?=[\"“‘A-Z])")
+
+
+def cut_title(sentence: str, limit: int = TITLE_CHARS) -> str:
+    """``sentence`` in one line, cut at the last word boundary within ``limit`` characters
+    with an ellipsis ("…") when it is longer."""
+    text = " ".join(sentence.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and not text[limit - 1].isspace():
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:—–-") + "…"
+
+
+def lead_title(text: str, segments: list[Span], limit: int = TITLE_CHARS) -> str | None:
+    """The article's lead sentence as a title: the first segment that is neither a headline
+    nor a date line, without its dateline ("MOSCOW, July 13./TASS/."), its first sentence
+    cut to ``limit`` characters."""
+    body = [text[s:e].strip() for s, e in segments]
+    lines = [b for b in body if b and not looks_like_headline(b) and not parse_date_line(b)]
+    for line in lines or [b for b in body if b]:
+        match = _DATELINE.match(line)
+        rest = line[match.end() :].strip() if match else line
+        if rest:
+            return cut_title(_SENTENCE_END.split(rest, maxsplit=1)[0], limit)
+    return None
+
+
+def titled(meta: Metadata, text: str, segments: list[Span], sidecar: Metadata | None) -> Metadata:
+    """``meta`` with where its title comes from, and the lead title when it has none."""
+    if sidecar is not None and sidecar.title:
+        return replace(meta, title_source="sidecar")
+    if meta.title:
+        return replace(meta, title_source="headline")
+    return replace(meta, lead=lead_title(text, segments), title_source="lead")
 
 
 def _is_file(path: Path) -> bool:

@@ -18,7 +18,16 @@ from index.embedding import DIMENSION
 from index.metadata import Metadata
 from index.terms import terms
 
-META_FIELDS = ("title", "date", "source", "url", "dateline", "month_day")
+META_FIELDS = (
+    "title",
+    "date",
+    "source",
+    "url",
+    "dateline",
+    "month_day",
+    "lead",
+    "title_source",
+)
 
 
 @dataclass(frozen=True)

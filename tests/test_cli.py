@@ -151,3 +151,12 @@ def test_index_from_an_older_chunker_says_to_reindex(tmp_path: Path) -> None:
     out = newsqa("ask", "Who invited Wang Yi?", env={"NEWSQA_DATA_DIR": str(data)})
     assert out.returncode == 2
     assert "newsqa ingest --rebuild" in out.stderr and len(out.stderr.splitlines()) == 1
+
+
+def test_version_prints_the_installed_version() -> None:
+    import tomllib
+
+    wanted = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    out = newsqa("--version", env={})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == f"newsqa {wanted}"

@@ -224,6 +224,7 @@ def _citations(chosen: list[tuple[Candidate, float]], focus: Span | None) -> tup
             n=n,
             article=c.passage.article,
             title=c.passage.title,
+            title_source=c.passage.title_source,
             date=c.passage.date,
             source=c.passage.source,
             start=c.span[0],

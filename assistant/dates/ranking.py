@@ -125,6 +125,7 @@ def lead_citation(passages: Sequence[Passage], constraint: DateConstraint) -> Ci
         n=1,
         article=top.article,
         title=top.title,
+        title_source=top.title_source,
         date=top.date,
         source=top.source,
         start=start,

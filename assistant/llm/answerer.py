@@ -212,6 +212,7 @@ def _cited(
             n=new,
             article=given[old].passage.article,
             title=given[old].passage.title,
+            title_source=given[old].passage.title_source,
             date=given[old].passage.date,
             source=given[old].passage.source,
             start=given[old].start,
