@@ -33,7 +33,8 @@ _PRONOUN = re.compile(
     r"(?<!is )(?<!are )(?<!was )(?<!were )there(?! (?:is|are|was|were|been|be)\b)|"
     r"th(?:at|is|ese|ose) (?:day|time|week|month|year|meeting|visit|talks?|trip|"
     r"statement|conference|event|city|place|country)s?|the two(?: men| ministers| sides)?|"
-    r"both(?= (?:men|ministers|sides|of them)\b)|then)\b",
+    r"both(?= (?:men|ministers|sides|of them)\b)|then|"
+    r"that(?=\s*[?.!]*\s*$)|that(?= (?:happen|take place|occur)))\b",
     re.IGNORECASE,
 )
 _NAME = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*")
@@ -50,7 +51,7 @@ _STOP = frozenset(
         "been being did do does done what which who whom whose when where why how many much "
         "that this these those there it its they them their he she his her him also else "
         "any some more most other than then so not no yes can could would should will may "
-        "might must has have had say said tell told"
+        "might must has have had say said tell told according"
     ).split()
 )
 _CALENDAR_WORDS = frozenset(m.capitalize() for m in MONTHS + WEEKDAYS)

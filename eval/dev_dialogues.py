@@ -71,7 +71,7 @@ def _turn(dialogue: str, n: int, question: str, **rest: Any) -> dict[str, Any]:
 
 def _first(raw: dict[str, Any], dialogue: str) -> dict[str, Any]:
     keep = {k: raw[k] for k in ("answers", "doc", "evidence")}
-    return _turn(dialogue, 1, raw["question"], **keep, kind="single", followup="first")
+    return _turn(dialogue, 1, raw["question"], **keep, kind="single")
 
 
 def _attribute(raw: dict[str, Any], sentence: str, n: int) -> dict[str, Any] | None:

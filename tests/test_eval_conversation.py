@@ -99,6 +99,7 @@ def test_conversation_figures_score_first_turns_follow_ups_and_refusals() -> Non
         "followup_accuracy": 0.5,
         "followup_refused": 1.0,
         "unanswerable_followups": 1,
+        "by_followup": {},
     }
     assert "conversation" not in summarise(outcomes[-1:])
 
@@ -113,7 +114,11 @@ def test_the_regression_set_has_the_promised_dialogues() -> None:
     followups = [t for turns in dialogues.values() for t in turns[1:]]
     assert sum(not t.answerable for t in followups) >= 2
     assert sum(t.question.lower().startswith(("and ", "what about")) for t in followups) >= 4
-    assert sum(is_followup(t.question) for t in followups) >= len(followups) - 2
+    elliptical = [t for t in followups if t.followup != "unstated"]  # "How many drones...?"
+    assert sum(is_followup(t.question) for t in elliptical) >= len(elliptical) - 2
+    kinds = {t.followup for t in followups}
+    assert {"attribute", "fragment", "reference", "unstated"} <= kinds
+    assert len(dialogues) >= 20
     dev = {i.conversation for i in load_qa(ROOT / "eval" / "dev.jsonl") if i.conversation}
     assert dev and not dev & set(dialogues)
 
