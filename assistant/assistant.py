@@ -14,6 +14,7 @@ from assistant.dates import ranking
 from assistant.dates.article_dates import newest_date
 from assistant.domain import Answer, Passage
 from assistant.errors import LLMConfigError, QuestionError
+from assistant.followups import answers_followup
 from assistant.question import Question, analyse, analyse_all
 from assistant.retrieval import HybridRetriever, Scope
 from index.store import ChunkStore
@@ -24,6 +25,20 @@ if TYPE_CHECKING:  # the optional LLM answerer, imported only when configured
     from assistant.llm.client import OnText
 
 MAX_K = 50
+
+
+def _held(turn: Interpretation, draft: Draft, passages: Sequence[Passage]) -> Draft:
+    """A follow-up's draft, refused when it answers the previous question instead: its
+    article's retrieved text holds none of the follow-up's own words, its quote not the kind
+    of thing asked, or (from another story) none of the conversation's names."""
+    if not turn.followup or draft.refused:
+        return draft
+    cited = {c.article for c in draft.citations}
+    around = [p.text for p in passages if p.article in cited]
+    quotes = [c.quote for c in draft.citations]
+    if not answers_followup(turn.question, quotes, around):
+        return Draft(NOT_FOUND, True, (), draft.confidence)
+    return draft
 
 
 def _noted(interpreted: str, note: str | None) -> str:
@@ -117,6 +132,7 @@ class Assistant:
             passages = self._search(legs, turn.followup, k, where, said)
             t1 = time.perf_counter()
             draft = self._draft(legs[0], answering, passages, turn.followup)
+            draft = _held(turn, draft, passages)
             spent["retrieve"] += t1 - t0
             spent["answer"] += time.perf_counter() - t1
             if not draft.refused:

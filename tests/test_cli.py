@@ -41,6 +41,13 @@ def indexed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     assert first.returncode == 0, first.stderr
     assert "no index yet; indexing" in first.stderr and "added 5" in first.stderr
     assert "Shoigu" in first.stdout and "Sources:" in first.stdout and "[1]" in first.stdout
+    # issue 19: the confidence as a label, and a lead title for an article without a headline
+    assert re.search(
+        r"\(confidence: (high|medium|uncertain — check the source), 0\.\d\d\)", first.stdout
+    )
+    assert "[1] Russian Foreign Minister Sergey Lavrov and his Chinese counterpart Wang Yi…" in (
+        first.stdout
+    )
     return env
 
 
@@ -56,6 +63,9 @@ def test_ask_json_is_one_object_whose_citations_hold(indexed: dict[str, str]) ->
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert len(data["passages"]) == 3 and not data["refused"]
+    assert data["confidence_label"] in {"high", "medium", "uncertain"}
+    for c in data["citations"] + data["passages"]:  # issue 19: a readable title, and whence
+        assert c["title"] and c["title_source"] in {"headline", "sidecar", "lead"}
     corpus = Path(indexed["NEWSQA_CORPUS_DIR"])
     for c in data["citations"]:
         assert (corpus / c["article"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c[
