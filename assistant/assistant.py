@@ -14,7 +14,7 @@ from assistant.dates import ranking
 from assistant.dates.article_dates import newest_date
 from assistant.domain import Answer, Passage
 from assistant.errors import LLMConfigError, QuestionError
-from assistant.followups import answers_followup
+from assistant.followups import answers_followup, names_one, previous_event
 from assistant.question import Question, analyse, analyse_all
 from assistant.retrieval import HybridRetriever, Scope
 from index.store import ChunkStore
@@ -38,7 +38,19 @@ def _held(turn: Interpretation, draft: Draft, passages: Sequence[Passage]) -> Dr
     quotes = [c.quote for c in draft.citations]
     if not answers_followup(turn.question, quotes, around):
         return Draft(NOT_FOUND, True, (), draft.confidence)
+    if turn.story and cited - set(turn.story) and not names_one(turn.topic, around):
+        return Draft(NOT_FOUND, True, (), draft.confidence)  # another story altogether
     return draft
+
+
+def _from_previous(draft: Draft, passages: Sequence[Passage], before: str, question: str) -> Draft:
+    """An attribute follow-up's answer from the previous answer's own sentences (or the next
+    ones) when one holds what is asked; else ``draft``."""
+    found = previous_event(passages, before, question)
+    if found is None:
+        return draft
+    citation, phrase = found
+    return Draft(f"{citation.quote} [1]", False, (citation,), draft.confidence, phrase)
 
 
 def _noted(interpreted: str, note: str | None) -> str:
@@ -127,12 +139,15 @@ class Assistant:
         t0 = time.perf_counter()
         legs, answering = self._questions(turn)  # embedded and read once, for every scope
         spent = {"retrieve": time.perf_counter() - t0, "answer": 0.0}
+        before = history[-1].answer if history and isinstance(history[-1], Turn) else ""
         for where in scopes:
             t0 = time.perf_counter()
             passages = self._search(legs, turn.followup, k, where, said)
             t1 = time.perf_counter()
             draft = self._draft(legs[0], answering, passages, turn.followup)
             draft = _held(turn, draft, passages)
+            if turn.story and where is scopes[0]:  # "What day was that?": the same event
+                draft = _from_previous(draft, passages, before, turn.question)
             spent["retrieve"] += t1 - t0
             spent["answer"] += time.perf_counter() - t1
             if not draft.refused:

@@ -79,6 +79,7 @@ class Interpretation:
     followup: bool
     focus: str = ""  # what the answer must be about: the question with its referents
     story: tuple[str, ...] = ()  # articles a referring follow-up is answered from first
+    topic: tuple[str, ...] = ()  # the earlier turns' names: what an answer elsewhere must name
 
     @property
     def answering(self) -> str:
@@ -133,8 +134,10 @@ def is_followup(question: str) -> bool:
     pronoun = _PRONOUN.search(question)
     if pronoun and not names(question[: pronoun.start()]):
         return True
-    short = len(re.findall(r"[\w'’-]+", question)) <= 3  # "Why?", "Which power station?"
-    return not names(question) and (short or not key_words(question))
+    words = len(re.findall(r"[\w'’-]+", question))
+    short = words <= 3  # "Why?", "Which power station?"
+    definite = words <= 6 and re.search(r"\bthe\b", question, re.IGNORECASE)  # "the referee"
+    return not names(question) and bool(short or definite or not key_words(question))
 
 
 def _elliptical(question: str, previous: str) -> str:
@@ -208,4 +211,5 @@ def _step(question: str, context: Sequence[Turn], depth: int) -> Interpretation:
     text = f"{question} ({', '.join(everything)})" if everything else question
     focus = f"{core} ({', '.join(referents)})" if referents else core
     story = () if _OPENER.match(question) else context[-1].articles  # "they", "there": same story
-    return Interpretation(question, text, True, focus, story)
+    topic = tuple(dict.fromkeys(n for t in context[-depth:] for n in names(t.question)))
+    return Interpretation(question, text, True, focus, story, topic)

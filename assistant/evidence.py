@@ -106,6 +106,13 @@ def has_type(sentence: str, kind: str | None, question: str) -> bool:
     return any(m.group().lower() not in asked for m in _TYPE_PATTERNS[kind].finditer(sentence))
 
 
+def type_match(sentence: str, kind: str, question: str) -> re.Match[str] | None:
+    """The first thing of ``kind`` in ``sentence`` that the question does not already name."""
+    asked = question.lower()
+    found = (m for m in _TYPE_PATTERNS[kind].finditer(sentence) if m.group().lower() not in asked)
+    return next(found, None)
+
+
 def question_terms(question: str) -> set[str]:
     """The stemmed content words a supporting text should contain."""
     asking = set(terms(" ".join(_ASKING)))
