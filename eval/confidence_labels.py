@@ -7,9 +7,10 @@ Asks every question of ``--qa`` that stands alone (rtqa-dev's, e.g. as written b
 answered unanswerable question counts as wrong):
 
 - ``high`` is the lowest confidence at which the answers at or above it are right at least
-  HIGH_TARGET of the time; ``medium`` the lowest at which those from it up to ``high`` are
-  right at least MEDIUM_TARGET of the time; below is "uncertain — check the source".
-  Each band must hold at least MIN_ANSWERS answers.
+  HIGH_TARGET of the time; ``medium`` the lowest below which they are right at most
+  UNCERTAIN_AT_MOST of the time while those from it up to ``high`` are right at least
+  MEDIUM_TARGET: below it is "uncertain — check the source". Each band must hold at least
+  MIN_ANSWERS answers.
 - Five folds by quiz week: thresholds chosen on four, the fifth labelled; the pooled
   out-of-fold accuracy per label is printed, then the thresholds chosen on all.
 
@@ -26,7 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 HIGH_TARGET = 0.8
-MEDIUM_TARGET = 0.5
+MEDIUM_TARGET = 0.65
+UNCERTAIN_AT_MOST = 0.6
 MIN_ANSWERS = 10
 FOLDS = 5
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,11 +46,25 @@ def _lowest(scored: Sequence[Scored], below: float, target: float) -> float:
     return below
 
 
+def _medium(scored: Sequence[Scored], high: float) -> float:
+    """The lowest confidence m (a value seen) such that the answers below it are right at most
+    UNCERTAIN_AT_MOST of the time and those from it up to ``high`` at least MEDIUM_TARGET; the
+    lowest seen (no uncertain band) when there is none."""
+    seen = sorted({c for c, _, _ in scored if c <= high})
+    for m in seen:
+        below = [ok for c, ok, _ in scored if c < m]
+        band = [ok for c, ok, _ in scored if m <= c < high]
+        if len(below) < MIN_ANSWERS or len(band) < MIN_ANSWERS:
+            continue
+        if sum(below) / len(below) <= UNCERTAIN_AT_MOST and sum(band) / len(band) >= MEDIUM_TARGET:
+            return round(m, 4)
+    return round(seen[0], 4) if seen else high
+
+
 def choose(scored: Sequence[Scored]) -> tuple[float, float]:
     """(high, medium) for these answers."""
-    high = _lowest(scored, 1.01, HIGH_TARGET)
-    high = min(high, 1.0)
-    return high, min(_lowest(scored, high, MEDIUM_TARGET), high)
+    high = min(_lowest(scored, 1.01, HIGH_TARGET), 1.0)
+    return high, min(_medium(scored, high), high)
 
 
 def _label(c: float, high: float, medium: float) -> str:
@@ -108,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
             "high": high,
             "medium": medium,
             "chosen_on": f"{args.qa.name}: {len(scored)} answered rtqa-dev questions",
-            "targets": {"high": HIGH_TARGET, "medium": MEDIUM_TARGET},
+            "targets": {
+                "high_at_least": HIGH_TARGET,
+                "medium_at_least": MEDIUM_TARGET,
+                "uncertain_at_most": UNCERTAIN_AT_MOST,
+            },
             "out_of_fold": cv,
         }
         OUT.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")

@@ -32,11 +32,11 @@ def test_the_committed_thresholds_load_and_are_ordered() -> None:
 
 
 def test_thresholds_are_the_lowest_that_keep_each_band_accurate_enough() -> None:
-    # 20 answers at 0.9 (18 right), 20 at 0.6 (12 right), 20 at 0.2 (4 right), 4 weeks
+    # 20 answers at 0.9 (18 right), 20 at 0.6 (13 right), 20 at 0.2 (4 right), 4 weeks
     scored = [(0.9, i < 18, f"w{i % 4}") for i in range(20)]
-    scored += [(0.6, i < 12, f"w{i % 4}") for i in range(20)]
+    scored += [(0.6, i < 13, f"w{i % 4}") for i in range(20)]
     scored += [(0.2, i < 4, f"w{i % 4}") for i in range(20)]
     assert choose(scored) == (0.9, 0.6)
-    cv = cross_validate(scored)
-    assert cv["high"]["answers"] == 20 and cv["high"]["accuracy"] == 0.9
-    assert cv["uncertain"]["accuracy"] == 0.2
+    cv = cross_validate(scored)  # every answer labelled once, by thresholds chosen without it
+    assert sum(f["answers"] for f in cv.values()) == 60
+    assert cv["high"]["accuracy"] > cv["medium"]["accuracy"] > cv["uncertain"]["accuracy"]
