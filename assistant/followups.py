@@ -2,7 +2,7 @@
 
 A follow-up is searched for with the conversation's names and words carried in, so retrieval
 and the ranker find the previous story again whatever was asked. When the retrieved text of
-the quoted article lacks one of the follow-up's own words ("the tickets", "the referee": a
+the quoted article holds none of the follow-up's own words ("the tickets", "the referee": a
 detail the story never states), or the quote not the kind of thing it asks for ("What day
 was that?": a day), the quote answers the previous question, not this one. Such a draft is
 refused, and "Not found" is the honest answer.
@@ -35,11 +35,11 @@ def own_terms(question: str) -> set[str]:
 
 
 def answers_followup(question: str, quotes: Sequence[str], around: Sequence[str]) -> bool:
-    """Do the retrieved passages of the quoted articles (``around``) hold every one of the
-    follow-up's own terms, and do ``quotes``, when it asks for a date,
+    """Do the retrieved passages of the quoted articles (``around``) hold one of the
+    follow-up's own terms (when it has any), and do ``quotes``, when it asks for a date,
     place, person or number, hold one that it does not already name?"""
     own = own_terms(question)
-    if not own <= set(terms(" ".join(around))):
+    if own and not own & set(terms(" ".join(around))):
         return False  # a detail the story never states
     kind = answer_type(question)
     return kind not in _TYPED or has_type(" ".join(quotes), kind, question)
