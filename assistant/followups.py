@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from assistant.domain import Citation, Passage
 from assistant.evidence import answer_type, has_type, question_terms, type_match
+from index.metadata import dateline_end
 from index.terms import terms
 
 # Words that name the kind of thing asked for, or point back, not what the answer must say.
@@ -72,10 +73,11 @@ def _asked(question: str) -> str | None:
 
 def _found(body: str, kind: str, question: str) -> tuple[int, int] | None:
     """Where in ``body`` the asked thing is (offsets in ``body``), if it is there."""
+    at = dateline_end(body)  # the dateline's date is the article's, not the event's
     if kind != "source":
-        match = type_match(body, kind, question)
-        return match.span() if match else None
-    for m in _SOURCE.finditer(body):
+        match = type_match(body[at:], kind, question)
+        return (at + match.start(), at + match.end()) if match else None
+    for m in _SOURCE.finditer(body, at):
         group = next(g for g in ("a", "b", "c") if m.group(g))
         if m.group(group).split()[0] not in _NOT_SOURCES:
             return m.span(group)

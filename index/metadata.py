@@ -90,6 +90,12 @@ def month_day_of(dateline: str) -> str | None:
     return f"{month:02d}-{day:02d}"
 
 
+def dateline_end(text: str) -> int:
+    """Where the text after a leading dateline ("MOSCOW, July 13./TASS/.") starts; 0 without."""
+    match = _DATELINE.match(text)
+    return match.end() if match else 0
+
+
 def parse_dateline(line: str) -> Metadata | None:
     """``MOSCOW, July 13./TASS/.`` gives source TASS; a date only when a year is written."""
     match = _DATELINE.match(line)
