@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any
 
-from assistant.domain import Answer
+from assistant.domain import Answer, Citation, Passage, Verification
 
 
 def answer_to_dict(answer: Answer) -> dict[str, Any]:
@@ -61,3 +62,36 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         },
         "notice": answer.notice,
     }
+
+
+def answer_from_dict(data: dict[str, Any]) -> Answer:
+    """An ``Answer`` back from ``answer_to_dict`` (e.g. a conversation kept in the browser);
+    fields it lacks get their defaults, unknown ones are ignored."""
+    citations = tuple(
+        Citation(**{**_known(c, Citation), "focus": tuple(c["focus"]) if c.get("focus") else None})
+        for c in data.get("citations") or []
+    )
+    passages = tuple(Passage(**_known(p, Passage)) for p in data.get("passages") or [])
+    v = data.get("verification")
+    return Answer(
+        question=str(data["question"]),
+        text=str(data["answer"]),
+        refused=bool(data["refused"]),
+        citations=citations,
+        passages=passages,
+        timings_ms=dict(data.get("timings_ms") or {}),
+        confidence=float(data.get("confidence") or 0.0),
+        confidence_label=data.get("confidence_label"),
+        short=data.get("short"),
+        interpreted=str(data.get("interpreted") or ""),
+        answerer=data.get("answerer") or "extractive",
+        verification=None
+        if v is None
+        else Verification(v["sentences"], v["kept"], tuple(v["dropped"])),
+        notice=data.get("notice"),
+    )
+
+
+def _known(data: dict[str, Any], cls: type) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}

@@ -42,3 +42,18 @@ def test_a_follow_up_must_find_its_own_words_and_the_asked_kind() -> None:
     assert answers_followup("What day was that?", story, story)
     assert not answers_followup("What day was that?", ["Lavrov and Wang met in Jakarta."], story)
     assert not answers_followup("Who was the referee?", story, story)
+
+
+def test_an_answer_survives_its_json_form(seed_assistant: Any) -> None:
+    """What the browser keeps of a conversation brings back the same answer and citations."""
+    import json
+
+    from assistant.serialization import answer_from_dict, answer_to_dict
+
+    answer = seed_assistant.ask(ASEAN)
+    back = answer_from_dict(json.loads(json.dumps(answer_to_dict(answer))))
+    assert (back.text, back.citations, back.short) == (answer.text, answer.citations, answer.short)
+    assert back.confidence_label == answer.confidence_label and back.interpreted
+    assert [(p.article, p.start, p.text) for p in back.passages] == [
+        (p.article, p.start, p.text) for p in answer.passages
+    ]
