@@ -68,15 +68,16 @@ def test_json_form_has_the_documented_keys(seed_assistant: Any) -> None:
     )
     assert set(data) == {
         "question", "interpreted", "answer", "refused", "citations", "passages", "timings_ms",
-        "confidence", "short", "answerer", "verification", "notice",
+        "confidence", "confidence_label", "short", "answerer", "verification", "notice",
     }  # fmt: skip
     assert (data["answerer"], data["verification"], data["notice"]) == ("extractive", None, None)
     assert set(data["citations"][0]) == {
-        "n", "article", "title", "date", "dateline", "month_day", "resolved", "source",
-        "start", "end", "quote", "score", "focus",
+        "n", "article", "title", "title_source", "date", "dateline", "month_day", "resolved",
+        "source", "start", "end", "quote", "score", "focus",
     }  # fmt: skip
     assert set(data["passages"][0]) == {
-        "article", "start", "end", "text", "score", "title", "date", "dateline", "month_day",
+        "article", "start", "end", "text", "score", "title", "title_source", "date", "dateline",
+        "month_day",
     }  # fmt: skip
     assert set(data["timings_ms"]) == {"retrieve", "answer", "total"}
     json.dumps(data)
