@@ -1,7 +1,7 @@
 """Confidence people can read: the calibrated probability of an answer as one of three labels.
 
 The thresholds live in ``assistant/models/confidence_labels.json`` (chosen on rtqa-dev by
-``python -m eval.confidence_labels``; re-choose them whenever the confidence model is refit).
+``python -m train.confidence_labels``; re-choose them whenever the confidence model is refit).
 A refused answer has no label: the refusal threshold already decided it.
 """
 

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.confidence_labels import ConfidenceLabels, shown
 from assistant.errors import ModelError
-from eval.confidence_labels import choose, cross_validate
+from train.confidence_labels import choose, cross_validate
 
 
 def test_labels_split_the_answers_the_refusal_threshold_left() -> None:

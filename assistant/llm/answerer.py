@@ -92,7 +92,8 @@ def build_messages(
     """(role, content) pairs: the rules, then the sentences, earlier questions and question."""
     lines = ["Sentences:"]
     for c in candidates:
-        origin = ", ".join(x for x in (c.passage.title or c.passage.article, c.passage.date) if x)
+        title = c.passage.title if c.passage.title_source != "lead" else None  # a lead repeats
+        origin = ", ".join(x for x in (title or c.passage.article, c.passage.date) if x)
         lines.append(f"[{c.n}] ({origin}) {' '.join(c.text.split())}")
     if history:
         lines += ["", "Earlier questions in this conversation:"]

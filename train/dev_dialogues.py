@@ -1,6 +1,6 @@
 """Follow-up dialogues over rtqa-dev stories, built from the dev questions (issue 19).
 
-    .venv/bin/python -m eval.dev_dialogues [--dev DIR] [--out DIR] [--articles N]
+    .venv/bin/python -m train.dev_dialogues [--dev DIR] [--out DIR] [--articles N]
 
 Writes, under ``--out`` (default ``.data/rtqa-dev/dialogues``; never committed: the
 stories are third-party news):
@@ -128,7 +128,7 @@ def dialogues(raws: list[dict[str, Any]], corpus: Path) -> Iterator[list[dict[st
 
 
 def _args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m eval.dev_dialogues", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m train.dev_dialogues", description=__doc__)
     p.add_argument("--dev", type=Path, default=DEV, help="the rtqa-dev folder")
     p.add_argument("--out", type=Path, default=ROOT / ".data" / "rtqa-dev" / "dialogues")
     p.add_argument("--articles", type=int, default=ARTICLES)
@@ -136,7 +136,7 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from eval.collect import dev_subset
+    from train.collect import dev_subset
 
     args = _args(argv)
     raws = [json.loads(line) for line in (args.dev / "qa.jsonl").open(encoding="utf-8")]

@@ -1,9 +1,9 @@
 """Choose the confidence labels' thresholds on rtqa-dev, cross-validated by quiz week.
 
-    .venv/bin/python -m eval.confidence_labels --qa QA --corpus DIR --index DIR [--write]
+    .venv/bin/python -m train.confidence_labels --qa QA --corpus DIR --index DIR [--write]
 
 Asks every question of ``--qa`` that stands alone (rtqa-dev's, e.g. as written by
-``python -m eval.dev_dialogues``; never eval/qa.jsonl), then over the answers given (an
+``python -m train.dev_dialogues``; never eval/qa.jsonl), then over the answers given (an
 answered unanswerable question counts as wrong):
 
 - ``high`` is the lowest confidence at which the answers at or above it are right at least
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     from index.offline import configure_offline
 
     configure_offline()
-    p = argparse.ArgumentParser(prog="python -m eval.confidence_labels", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m train.confidence_labels", description=__doc__)
     p.add_argument("--qa", type=Path, required=True)
     p.add_argument("--corpus", type=Path, required=True)
     p.add_argument("--index", type=Path, help="a kept index of --corpus (as newsqa eval)")
