@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from index.errors import NewsqaError
 from index.settings import Settings
+from webui import history
 from webui.auth import check_binding, parse_auth, wall
 from webui.backend import Backend
 from webui.chat import Chat
@@ -34,15 +35,20 @@ def build_app(assistant: Assistant, settings: Settings) -> gr.Blocks:
     import gradio as gr
 
     backend = Backend(assistant, settings)
-    chat, library = Chat(backend), Library(backend)
+    viewer = Viewer(backend)
+    chat, library = Chat(backend, viewer), Library(backend)
     with gr.Blocks(title="newsqa", analytics_enabled=False) as app:
         gr.Markdown("## newsqa: answers quoted from your news articles")
         answers = gr.State([])  # this session's answers, for its [n] markers
+        kept = gr.BrowserState(  # this browser's conversations (issue 19), never the server's
+            [], storage_key=history.STORAGE_KEY, secret=history.browser_secret(settings.data_dir)
+        )
         with gr.Tab("Chat"):
-            follow = chat_tab(chat, Viewer(backend), settings, answers)
+            follow, menu = chat_tab(chat, viewer, settings, answers, kept)
         with gr.Tab("Library"):
             refresh = library_tab(library, settings, follow)
         app.load(library.refresh, None, refresh, api_visibility="private")
+        app.load(history.listed, [kept], [menu], api_visibility="private")
         gr.api(chat.ask_api, api_name="ask")
     return app
 

@@ -225,10 +225,12 @@ def test_the_extractive_path_does_not_import_the_llm_client() -> None:
 def test_the_ui_streams_the_llm_text_then_the_verified_answer(seed_assistant: Any) -> None:
     from webui.backend import Backend
     from webui.chat import Chat
+    from webui.viewer import Viewer
 
     with StubLLM([Reply(reply(f"{GOOD} [{{n}}] It lasted 12 days. [{{n}}]"))]) as stub:
         assistant = assistant_for(seed_assistant.store, Settings(llm_url=stub.url))
-        handlers = Chat(Backend(assistant, Settings()), stream_delay=0)
+        backend = Backend(assistant, Settings())
+        handlers = Chat(backend, Viewer(backend), stream_delay=0)
         steps = list(handlers.respond(QUESTION, [], [], 5, [], "", ""))
         api = handlers.ask_api(QUESTION)
     shown = [step[1][-1]["content"] for step in steps]

@@ -167,7 +167,7 @@ def test_filters_narrow_the_articles_that_can_be_cited(server: dict[str, Any]) -
 
 def test_respond_streams_sentences_and_keeps_history_per_call(server: dict[str, Any]) -> None:
     backend = Backend(server["assistant"], server["settings"])
-    chat = Chat(backend, stream_delay=0)
+    chat = Chat(backend, Viewer(backend), stream_delay=0)
     history: list[Any] = []
     answers: list[Answer] = []
     steps = list(chat.respond(SEED_QUESTION, history, answers, 5, [], "", ""))

@@ -14,6 +14,7 @@ from webui import render
 from webui.backend import Backend
 from webui.chat import Chat
 from webui.library import Library
+from webui.viewer import Viewer
 
 __all__ = ["client", "server"]  # the module-scoped live app of test_ui
 
@@ -36,12 +37,13 @@ def test_ask_refuses_a_history_that_is_not_a_list_of_questions(client: Any) -> N
 
 
 def test_respond_uses_this_sessions_earlier_answers(server: dict[str, Any]) -> None:
-    h = Chat(Backend(server["assistant"], server["settings"]), stream_delay=0)
-    *_, (_, chat, answers, _) = h.respond(JULY, [], [], 5, None, "", "")
-    *_, (_, chat, answers, cards) = h.respond("And in May?", chat, answers, 5, None, "", "")
+    backend = Backend(server["assistant"], server["settings"])
+    h = Chat(backend, Viewer(backend), stream_delay=0)
+    *_, (_, chat, answers, _, _) = h.respond(JULY, [], [], 5, None, "", "")
+    *_, (_, chat, answers, cards, _) = h.respond("And in May?", chat, answers, 5, None, "", "")
     assert "Searched for: Where did Lavrov and Wang Yi meet in May?" in chat[-1]["content"]
     assert "Astana" in cards
-    *_, (_, fresh, _, _) = h.respond("And in May?", [], [], 5, None, "", "")  # a new session
+    *_, (_, fresh, _, _, _) = h.respond("And in May?", [], [], 5, None, "", "")  # a new session
     assert "Searched for" not in fresh[-1]["content"]
 
 

@@ -127,7 +127,7 @@ def test_an_error_leaves_the_chat_and_the_viewer_as_they_were(
     import gradio as gr
 
     backend = Backend(seed_assistant, seed_assistant_settings(seed_assistant))
-    chat = Chat(backend, stream_delay=0)
+    chat = Chat(backend, Viewer(backend), stream_delay=0)
     history = [{"role": "user", "content": "earlier"}, {"role": "assistant", "content": "a"}]
     for question, date_from in (("   ", ""), (SEED_QUESTION, "May 2024"), ("x" * 5000, "")):
         with pytest.warns(UserWarning) as shown:

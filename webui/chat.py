@@ -16,11 +16,12 @@ from index.errors import NewsqaError
 from webui.backend import Backend
 from webui.errors import notice, unchanged, user_error
 from webui.render import answer_markdown, esc, sources_html
+from webui.viewer import Viewer
 
 if TYPE_CHECKING:
     from index.library import ArticleFilter
 
-Step = tuple[Any, list, list[Answer], str]  # question box, chat, answers, source cards
+Step = tuple[Any, list, list[Answer], Any, Any]  # question box, chat, answers, cards, viewer
 
 
 def parse_filter(sources: Sequence[str] | None, date_from: str, date_to: str) -> ArticleFilter:
@@ -40,8 +41,8 @@ class Chat:
     """Per-session values (the chat, its answers) come in as arguments; only the backend is
     shared."""
 
-    def __init__(self, backend: Backend, stream_delay: float = 0.12) -> None:
-        self.backend, self.stream_delay = backend, stream_delay
+    def __init__(self, backend: Backend, viewer: Viewer, stream_delay: float = 0.12) -> None:
+        self.backend, self.viewer, self.stream_delay = backend, viewer, stream_delay
 
     def ask_api(self, question: str, history: list[str] | None = None) -> dict[str, Any]:
         """Answer a question from the indexed articles: the JSON of `newsqa ask --json`.
@@ -82,7 +83,7 @@ class Chat:
                 answer = b.ask(question or "", int(k), flt, earlier)
         except Exception as exc:  # shown beside the chat; the chat itself stays as it was
             notice(exc)
-            yield unchanged(4)
+            yield unchanged(5)
             return
         yield from self._show(answer, history, answers)
 
@@ -96,7 +97,8 @@ class Chat:
         for shown in range(1, steps + 1):
             reply = {"role": "assistant", "content": answer_markdown(answer, turn, shown)}
             cleared = "" if shown == 1 else gr.skip()  # keep what the user types meanwhile
-            yield cleared, [*history, reply], answers, sources_html(answer, turn)
+            viewer = self.viewer.follow(answers) if shown == 1 else gr.skip()
+            yield cleared, [*history, reply], answers, sources_html(answer, turn), viewer
             if shown < steps:
                 time.sleep(self.stream_delay)
 
@@ -135,7 +137,7 @@ class Chat:
             text += piece
             draft = f"{esc(text)}<p class='newsqa-notice'>checking against the sources …</p>"
             reply = {"role": "assistant", "content": draft}
-            yield ("" if first else gr.skip()), [*history, user, reply], answers, gr.skip()
+            yield ("" if first else gr.skip()), [*history, user, reply], answers, *unchanged(2)
             first = False
         if isinstance(result[0], NewsqaError):
             raise result[0]

@@ -7,6 +7,7 @@ from typing import Any
 
 from assistant.domain import Answer
 from index.settings import Settings
+from webui import history
 from webui.chat import Chat
 from webui.library import Library
 from webui.render import NO_ARTICLE, NO_SOURCES
@@ -28,6 +29,10 @@ CSS = """
 .newsqa-article mark { background: #fde68a; }
 .newsqa-article mark.newsqa-focus { background: #fbbf24; outline: 2px solid #d97706; }
 .newsqa-label { font-weight: 700; color: #b45309; }
+.newsqa-confidence { cursor: help; }
+.newsqa-conf-high { color: #15803d; }
+.newsqa-conf-uncertain { color: #b45309; font-weight: 600; }
+.newsqa-turn { font-style: italic; }
 .newsqa-notice { color: var(--body-text-color-subdued); font-size: 0.9em; font-style: italic; }
 """
 # Markers and cards name their turn and number in classes (the chat's HTML sanitiser keeps
@@ -90,12 +95,34 @@ def chat_column(settings: Settings) -> tuple[Any, ...]:
     return chatbot, question, ask, k, sources, date_from, date_to, dates_note
 
 
-def chat_tab(chat: Chat, opener: Viewer, settings: Settings, answers: Any) -> list[Any]:
-    """The chat and its sources; returns the components that follow the library."""
+def conversations_row() -> tuple[Any, Any, Any]:
+    """The conversations kept in this browser: a menu, "New conversation", "Delete"."""
     import gradio as gr
 
+    with gr.Row(equal_height=True):
+        menu = gr.Dropdown(
+            [],
+            value=None,
+            label="Conversations (kept in this browser only)",
+            scale=4,
+            elem_id="newsqa-conversations",
+        )
+        new = gr.Button("New conversation", scale=1, elem_id="newsqa-new")
+        forget = gr.Button("Delete conversation", scale=1, elem_id="newsqa-forget")
+    return menu, new, forget
+
+
+def chat_tab(
+    chat: Chat, opener: Viewer, settings: Settings, answers: Any, kept: Any
+) -> tuple[list[Any], Any]:
+    """The chat and its sources; returns the components that follow the library, and the
+    conversations menu (filled on page load from ``kept``, the browser's copy)."""
+    import gradio as gr
+
+    current = gr.State(None)  # the id of this conversation in the browser's list
     with gr.Row():
         with gr.Column(scale=3):
+            menu, new, forget = conversations_row()
             chatbot, question, ask, k, *filters, dates_note = chat_column(settings)
             answerer = gr.Radio(  # issue 9: shown only when an LLM is configured
                 [("Quoted sentences", "extractive"), ("LLM, verified", "llm")],
@@ -107,23 +134,23 @@ def chat_tab(chat: Chat, opener: Viewer, settings: Settings, answers: Any) -> li
         with gr.Column(scale=2):
             cards = gr.HTML(NO_SOURCES, js_on_load=OPEN_JS, elem_id="newsqa-sources")
             viewer = gr.HTML(NO_ARTICLE, js_on_load=SCROLL_JS, elem_id="newsqa-viewer")
-    inputs = [question, chatbot, answers, k, *filters, answerer]
-    outputs = [question, chatbot, answers, cards]
+    inputs = [question, chatbot, answers, k, *filters, answerer, kept, current]
+    outputs = [question, chatbot, answers, cards, viewer, kept, current, menu]
+    respond = history.kept(chat.respond)  # the answer shown is the answer kept
     for event in (question.submit, ask.click):
-        event(chat.respond, inputs, outputs, api_visibility="private", show_progress="minimal")
+        event(respond, inputs, outputs, api_visibility="private", show_progress="minimal")
+    shown = [chatbot, answers, cards, viewer, current]
+    menu.input(history.reopen, [kept, menu], shown, api_visibility="private")
+    new.click(history.fresh, None, [*shown, menu], api_visibility="private")
+    forget.click(history.delete, [kept, current], [kept, *shown, menu], api_visibility="private")
 
     def open_article(answers: list[Answer], evt: gr.EventData) -> str:
         return opener.open_article(answers, dict(evt._data or {}))
 
     open_article.__annotations__["evt"] = gr.EventData  # gradio is not a module global here
     cards.click(open_article, [answers], [viewer], api_visibility="private")
-    chatbot.clear(
-        lambda: ([], NO_SOURCES, NO_ARTICLE),
-        None,
-        [answers, cards, viewer],
-        api_visibility="private",
-    )
-    return [filters[0], dates_note]
+    chatbot.clear(history.fresh, None, [chatbot, *shown[1:], menu], api_visibility="private")
+    return [filters[0], dates_note], menu
 
 
 def library_tab(library: Library, settings: Settings, follow: list[Any]) -> list[Any]:

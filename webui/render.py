@@ -9,6 +9,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from assistant.confidence_labels import SHOWN
 from assistant.domain import Answer, Passage
 
 if TYPE_CHECKING:
@@ -24,7 +25,8 @@ def esc(text: str) -> str:
 
 
 def _origin(title: str | None, article: str, source: str | None, date: str | None) -> str:
-    meta = " · ".join(x for x in (source, date) if x)
+    """The readable title in bold, then the file name (when there is a title), source, date."""
+    meta = " · ".join(x for x in (article if title else None, source, date) if x)
     return f"<b>{html.escape(title or article)}</b>" + (
         f" <span class='newsqa-meta'>{html.escape(meta)}</span>" if meta else ""
     )
@@ -92,7 +94,16 @@ def _with_focus(body: str, answer: Answer, numbers: list[str]) -> str:
 
 
 def _confidence_html(answer: Answer) -> str:
-    return f" <span class='newsqa-meta newsqa-confidence'>confidence {answer.confidence:.2f}</span>"
+    """The confidence label, its exact value in the tooltip; a refusal's value alone."""
+    value = f"confidence {answer.confidence:.2f}"
+    if not answer.confidence_label:
+        return f" <span class='newsqa-meta newsqa-confidence'>{value}</span>"
+    label = answer.confidence_label
+    shown = html.escape(SHOWN.get(label, label))
+    return (
+        f" <span class='newsqa-meta newsqa-confidence newsqa-conf-{html.escape(label)}' "
+        f"title='{value}'>{shown} confidence</span>"
+    )
 
 
 def _notes_html(answer: Answer) -> str:
@@ -142,8 +153,11 @@ class Span:
     text: str  # what the index says is at [start, end)
 
 
-def viewer_html(text: str, article: str, meta: Metadata, spans: Sequence[Span], focus: int) -> str:
-    """The whole article, HTML-escaped, each span in a ``<mark>``; ``spans[focus]`` in view."""
+def viewer_html(
+    text: str, article: str, meta: Metadata, spans: Sequence[Span], focus: int, note: str = ""
+) -> str:
+    """The whole article, HTML-escaped, each span in a ``<mark>``; ``spans[focus]`` in view;
+    ``note`` says which answer the highlights belong to."""
     out, cursor, stale = [], 0, []
     for i, s in sorted(enumerate(spans), key=lambda item: item[1].start):
         label, attr = (
@@ -160,9 +174,9 @@ def viewer_html(text: str, article: str, meta: Metadata, spans: Sequence[Span], 
         ]
         cursor = s.end
     out.append(html.escape(text[cursor:]))
-    head = _origin(meta.title, article, meta.source, meta.date)
-    if meta.title:
-        head += f"<br><code>{html.escape(article)}</code>"
+    head = _origin(meta.shown_title, article, meta.source, meta.date)
+    if note:
+        head = f"<span class='newsqa-meta newsqa-turn'>{html.escape(note)}</span><br>{head}"
     if stale:
         head += f"<br><b>{', '.join(stale)} not found: the file changed since it was indexed.</b>"
     return f"<h3>Article</h3><p>{head}</p><div class='newsqa-article'>{''.join(out)}</div>"
@@ -204,6 +218,7 @@ def dates_note(records: Collection[Any], dates: Sequence[str], partial: Sequence
 def library_rows(records: Iterable[Any]) -> list[list[Any]]:
     """The library table: one row per indexed article, an empty cell for what is unknown."""
     rows = [
-        [r.id, r.meta.title, r.meta.date, r.meta.dateline, r.meta.source, r.chunks] for r in records
+        [r.id, r.meta.shown_title, r.meta.date, r.meta.dateline, r.meta.source, r.chunks]
+        for r in records
     ]
     return [[cell or "" for cell in row] for row in rows]

@@ -1,5 +1,6 @@
-"""The article viewer's event: a click on a ``[n]`` marker or a source card opens the article
-with every span of that answer in it highlighted."""
+"""The article viewer: a click on a ``[n]`` marker or a source card opens the article with
+every span of that answer in it highlighted, and says which answer that is; a new answer
+opens its own first citation (or the placeholder), so no highlight outlives its answer."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from assistant.domain import Answer
 from index.errors import ArticleError, NewsqaError
 from webui.backend import Backend
 from webui.errors import notice, unchanged
-from webui.render import spans_for, viewer_html
+from webui.render import NO_ARTICLE, spans_for, viewer_html
 
 log = logging.getLogger(__name__)
 
@@ -34,4 +35,17 @@ class Viewer:
             log.debug("unknown source %r", key, exc_info=exc)
             notice(NewsqaError("that source is no longer available"))
             return unchanged(1)[0]
-        return viewer_html(text, article, records[article].meta, spans, focus)
+        turn = key["t"]
+        note = f"Source of answer {turn + 1}: “{answers[turn].question}”"
+        if turn < len(answers) - 1:
+            note += f" (an earlier answer; the latest is answer {len(answers)})"
+        return viewer_html(text, article, records[article].meta, spans, focus, note)
+
+    def follow(self, answers: list[Answer]) -> Any:
+        """The viewer when a new answer arrives: its first citation opened, or (a refusal)
+        the placeholder; never a highlight of another answer."""
+        latest = answers[-1] if answers else None
+        if latest is None or latest.refused or not latest.citations:
+            return NO_ARTICLE
+        shown = self.open_article(answers, {"t": len(answers) - 1, "c": latest.citations[0].n})
+        return shown if isinstance(shown, str) else NO_ARTICLE
