@@ -124,7 +124,7 @@ def fresh() -> tuple[Any, ...]:
     return [], [], NO_SOURCES, NO_ARTICLE, None, gr.update(value=None)
 
 
-def delete(kept: Any, current: str | None) -> tuple[Any, ...]:
+def forget(kept: Any, current: str | None) -> tuple[Any, ...]:
     """Forget the current conversation in this browser and start a new one."""
     import gradio as gr
 

@@ -142,7 +142,7 @@ def chat_tab(
     shown = [chatbot, answers, cards, viewer, current]
     menu.input(history.reopen, [kept, menu], shown, api_visibility="private")
     new.click(history.fresh, None, [*shown, menu], api_visibility="private")
-    forget.click(history.delete, [kept, current], [kept, *shown, menu], api_visibility="private")
+    forget.click(history.forget, [kept, current], [kept, *shown, menu], api_visibility="private")
 
     def open_article(answers: list[Answer], evt: gr.EventData) -> str:
         return opener.open_article(answers, dict(evt._data or {}))
