@@ -64,3 +64,24 @@ def test_an_index_from_before_titles_reads_and_is_retitled_by_the_next_ingest(
     assert all(c.title and c.title_source in {"headline", "lead"} for c in new.citations)
     again = ingest(corpus, store, bar=False)
     assert (again.updated, again.embedded, again.unchanged) == (0, 0, 5)
+
+
+def test_cards_viewer_and_library_show_the_title_with_the_file_name_beside_it(
+    seed_assistant: Any,
+) -> None:
+    from index.settings import Settings
+    from webui.backend import Backend
+    from webui.library import Library
+    from webui.render import sources_html
+    from webui.viewer import Viewer
+
+    answer = seed_assistant.ask("Who invited Wang Yi to Moscow for his December visit?")
+    lead = "Russian Foreign Minister Sergey Lavrov and his Chinese counterpart Wang Yi…"
+    cited = next(c for c in answer.citations if c.article == "000_a9c536138ddd3905.txt")
+    cards = sources_html(answer, 0)
+    assert f"<b>{lead}</b> <span class='newsqa-meta'>000_a9c536138ddd3905.txt" in cards
+    backend = Backend(seed_assistant, Settings(corpus_dir=SEEDS))
+    view = Viewer(backend).open_article([answer], {"t": 0, "c": cited.n})
+    assert f"<b>{lead}</b>" in view and "000_a9c536138ddd3905.txt" in view
+    table = Library(backend).refresh()[0]
+    assert next(r for r in table if r[0] == "000_a9c536138ddd3905.txt")[1] == lead
