@@ -51,6 +51,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "confidence": answer.confidence,
         "confidence_label": answer.confidence_label,
         "short": answer.short,
+        "focus": _focus(answer),
         "timings_ms": dict(answer.timings_ms),
         "answerer": answer.answerer,
         "verification": None
@@ -95,3 +96,9 @@ def answer_from_dict(data: dict[str, Any]) -> Answer:
 def _known(data: dict[str, Any], cls: type) -> dict[str, Any]:
     names = {f.name for f in fields(cls)}
     return {k: v for k, v in data.items() if k in names}
+
+
+def _focus(answer: Answer) -> list[int] | None:
+    """The short answer's offsets in the first citation's article (null without one)."""
+    first = answer.citations[0] if answer.citations else None
+    return list(first.focus) if first is not None and first.focus else None

@@ -5,7 +5,10 @@
   single chunks and served in the same windows, and of llama-index's default pipeline
   (SentenceSplitter defaults -> VectorStoreIndex on the same embeddings), with ratios;
 - ingest throughput against the raw model on the same texts (counting every text embedded);
-- warm `ask` latency p50/p95 over the dev questions.
+- warm `ask` latency p50/p95 over the dev questions;
+- the answers side by side (``bench.answers``): the answerer at ``--before`` (default
+  ``main``: its models, no neighbourhood reading) and today's, on all the subset's
+  questions: accuracy, near misses, short answers, false refusals, p50 and p95.
 
 By default a subset is indexed (every article that supports a question, then others in
 name order up to --articles) so that the run takes minutes, not an hour; --articles 0
@@ -53,7 +56,7 @@ def _score(ranked: list[list[tuple[str, int, int]]], raws, texts) -> dict[str, f
     return {"hit@1": hits / len(raws), "mrr@10": rr / len(raws)}
 
 
-def _ours(corpus: Path, work: Path, raws, model) -> tuple[list, dict[str, float], Any]:
+def _ours(corpus: Path, work: Path, raws, model) -> tuple[list, dict[str, float], Any, Any]:
     from assistant.factory import assistant_for
     from index.articles import load_articles
     from index.chunking import chunk_article
@@ -84,7 +87,7 @@ def _ours(corpus: Path, work: Path, raws, model) -> tuple[list, dict[str, float]
         "p50_ms": statistics.median(latencies),
         "p95_ms": latencies[int(0.95 * (len(latencies) - 1))],
     }
-    return ranked, figures, chunks
+    return ranked, figures, chunks, assistant
 
 
 def _plain_bm25(chunks, raws, windows: bool = False) -> list:
@@ -140,10 +143,15 @@ def main(argv: list[str] | None = None) -> int:
     configure_offline()
     parser = argparse.ArgumentParser(prog="python -m bench.dev")
     parser.add_argument("--articles", type=int, default=1200, help="0: the whole corpus")
+    parser.add_argument(
+        "--before", default="main", help="git revision of the answerer compared with today's"
+    )
     args = parser.parse_args(argv)
     if not (DEV / "qa.jsonl").is_file():
         print(f"bench.dev: skipped: the dev set {DEV} is missing", file=sys.stderr)
         return 0
+    from bench.answers import print_table, side_by_side
+    from eval.dataset import load_qa
     from index.embedding import MiniLMEmbedding
     from train.collect import dev_subset
 
@@ -160,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
                 cache[name] = (corpus / name).read_text(encoding="utf-8")
             return cache[name]
 
-        ours, f, chunks = _ours(corpus, Path(tmp), raws, model)
+        ours, f, chunks, assistant = _ours(corpus, Path(tmp), raws, model)
         results = {
             "newsqa hybrid": _score(ours, raws, texts),
             "plain BM25": _score(_plain_bm25(chunks, raws), raws, texts),
@@ -168,7 +176,12 @@ def main(argv: list[str] | None = None) -> int:
             "llama-index default": _score(_llama_default(corpus, raws, model), raws, texts),
         }
         articles = len(list(corpus.iterdir()))
+        items = [
+            i for i in load_qa(DEV / "qa.jsonl") if i.doc is None or (corpus / i.doc).is_file()
+        ]
+        answers = side_by_side(assistant, items, corpus, args.before)
     _print(results, f, articles, len(raws))
+    print_table(answers, len(items))
     return 0
 
 

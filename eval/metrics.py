@@ -134,6 +134,7 @@ class Outcome:
     turn: int = 0
     label: str | None = None  # the answer's confidence label; None when refused
     followup: str | None = None  # the Q&A line's follow-up kind
+    near_miss: bool = False  # answered wrongly, a gold answer next to the quote (near_miss)
 
     @property
     def answerable(self) -> bool:
@@ -162,11 +163,38 @@ def score(item: QAItem, answer: Answer, text_of: TextOf, latency_ms: float) -> O
         if answered and answer.short is not None
         else None,
         confidence=answer.confidence,
+        near_miss=answered
+        and not contains_answer(answer.text, item.answers)
+        and near_miss(answer.citations, text_of, item.answers),
         conversation=item.conversation,
         turn=item.turn,
         label=getattr(answer, "confidence_label", None),
         followup=item.followup,
     )
+
+
+def near_miss(citations: Sequence[Citation], text_of: TextOf, answers: Iterable[str]) -> bool:
+    """A gold answer lies within one sentence of a quote (the sentence before or after it in
+    its article), or in its article's headline: the quote is in the right place but does
+    not name the answer."""
+    from index.metadata import looks_like_headline
+    from index.sentences import split_sentences
+
+    answers = list(answers)
+    for c in citations:
+        text = text_of(c.article)
+        if text is None:
+            continue
+        spans = split_sentences(text, 0, len(text))
+        inside = [i for i, (s, e) in enumerate(spans) if s < c.end and e > c.start]
+        if inside:
+            lo, hi = max(inside[0] - 1, 0), min(inside[-1] + 1, len(spans) - 1)
+            if contains_answer(text[spans[lo][0] : spans[hi][1]], answers):
+                return True
+        first = text.split("\n", 1)[0]
+        if looks_like_headline(first) and contains_answer(first, answers):
+            return True
+    return False
 
 
 def short_matches(short: str, answers: Iterable[str]) -> bool:
@@ -276,6 +304,7 @@ def _standalone(outcomes: Sequence[Outcome]) -> dict[str, object]:
             "accuracy": share(sum(o.correct for o in answerable), len(answerable)),
             "mean_words": round(sum(spoken) / len(spoken), 2) if spoken else 0.0,
             "short_given": sum(o.short_exact is not None for o in answered),
+            "near_misses": sum(o.near_miss for o in answered),
             "short_exact": share(
                 sum(bool(o.short_exact) for o in answered),
                 sum(o.short_exact is not None for o in answered),

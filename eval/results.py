@@ -18,6 +18,9 @@ class Failure:
     kind: str  # one of FAILURE_KINDS
     got: str
     expected: tuple[str, ...]
+    confidence: float = 0.0
+    short: str | None = None
+    near_miss: bool = False  # a gold answer lies within one sentence of the quote
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class EvalResult:
         """Failed questions, grouped by kind in ``FAILURE_KINDS`` order, file order within."""
         found = [(failure_kind(o), o) for o in self.outcomes]
         return tuple(
-            Failure(o.id, o.question, kind, o.got, o.answers)
+            Failure(o.id, o.question, kind, o.got, o.answers, o.confidence, o.short, o.near_miss)
             for wanted in FAILURE_KINDS
             for kind, o in found
             if kind == wanted

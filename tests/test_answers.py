@@ -68,7 +68,7 @@ def test_json_form_has_the_documented_keys(seed_assistant: Any) -> None:
     )
     assert set(data) == {
         "question", "interpreted", "answer", "refused", "citations", "passages", "timings_ms",
-        "confidence", "confidence_label", "short", "answerer", "verification", "notice",
+        "confidence", "confidence_label", "short", "focus", "answerer", "verification", "notice",
     }  # fmt: skip
     assert (data["answerer"], data["verification"], data["notice"]) == ("extractive", None, None)
     assert set(data["citations"][0]) == {

@@ -107,6 +107,7 @@ def test_a_refused_answerable_question_is_a_false_refusal() -> None:
         "mean_words": 0.0,
         "short_given": 0,
         "short_exact": 0.0,
+        "near_misses": 0,
     }
     assert figures["citations"]["supporting"] == 0.0  # no answered answerable question
 
@@ -151,6 +152,7 @@ def test_summary_figures_over_a_small_run() -> None:
         "mean_words": round((7 + 2 + 7) / 3, 2),
         "short_given": 0,  # no answer here has a short answer
         "short_exact": 0.0,
+        "near_misses": 0,
     }
     assert s["citations"] == {"valid": 1.0, "supporting": 0.5, "count": 3}
     assert s["refusal"] == {"unanswerable_refused": 0.5, "answerable_refused": 0.3333}
@@ -199,3 +201,19 @@ def test_the_gate_fails_on_worse_figures_in_the_right_direction() -> None:
     assert regressed(refusal={"answerable_refused": 0.13}) == ["refusal.answerable_refused"]
     diff = next(d for d in compare({"answer": {"accuracy": 0.5}}, BASE))
     assert (diff.metric, diff.limit, round(diff.delta, 4)) == ("answer.accuracy", 0.68, -0.2)
+
+
+def test_a_wrong_quote_next_to_the_sentence_with_the_answer_is_a_near_miss() -> None:
+    from eval.metrics import near_miss
+
+    at = ARTICLE.index("She is fourteen.")
+    beside = Citation(1, "a.txt", None, None, None, at, at + 16, "She is fourteen.", 1.0)
+    at = ARTICLE.index("Ana lost.")
+    far = Citation(1, "a.txt", None, None, None, at, at + 9, "Ana lost.", 1.0)
+    assert near_miss([beside], TEXTS.get, ["Mira Okafor"])
+    assert not near_miss([far], TEXTS.get, ["Mira Okafor"])
+    outcome = score(
+        ASKED, Answer(ASKED.question, "She is fourteen. [1]", False, (beside,)), TEXTS.get, 1.0
+    )
+    assert outcome.near_miss and not outcome.correct
+    assert summarise([outcome])["answer"]["near_misses"] == 1

@@ -76,7 +76,7 @@ def test_ask_endpoint_returns_the_cli_json_with_exact_citations(
     result = client.predict(SEED_QUESTION, api_name="/ask")
     assert set(result) == {
         "question", "interpreted", "answer", "refused", "citations", "passages", "timings_ms",
-        "confidence", "confidence_label", "short", "answerer", "verification", "notice",
+        "confidence", "confidence_label", "short", "focus", "answerer", "verification", "notice",
     }  # fmt: skip
     assert result["answerer"] == "extractive" and result["verification"] is None
     assert not result["refused"] and "Shoigu" in result["answer"]

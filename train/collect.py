@@ -46,6 +46,7 @@ class Case:
     group: str
     answerable: bool
     counterfactual: bool
+    corpus: str = ""  # which labelled set ("rtqa-dev", "rtqa-train-2023", ...)
     lexical: dict[str, float] = field(default_factory=dict)
     dense: dict[str, float] = field(default_factory=dict)
     relevant: list[str] = field(default_factory=list)
@@ -65,19 +66,34 @@ class Case:
     phrase_sentence: list[int] = field(default_factory=list)
 
 
-def dev_subset(folder: Path, raws: list[dict[str, Any]], limit: int, out: Path) -> list[str]:
-    """Copy into ``out`` every article that supports a question (``doc`` and ``also``), then
-    others in name order, ``limit`` in all (0: every article). Deterministic."""
-    import shutil
-
-    names = sorted(p.name for p in folder.iterdir() if p.suffix == ".txt")
+def supporting(raws: list[dict[str, Any]]) -> list[str]:
+    """Every article that supports a question (``doc`` and ``also``), in question order."""
     wanted: list[str] = []
     for raw in raws:
         for doc in [raw.get("doc")] + [s["doc"] for s in raw.get("also") or []]:
             if doc and doc not in wanted:
                 wanted.append(doc)
+    return wanted
+
+
+def subset_name(raws: list[dict[str, Any]], limit: int) -> str:
+    """The folder name of ``dev_subset``'s copy: ``corpus-N``, N the number of articles."""
+    return f"corpus-{len(supporting(raws)) if limit < 0 else limit}"
+
+
+def dev_subset(folder: Path, raws: list[dict[str, Any]], limit: int, out: Path) -> list[str]:
+    """Copy into ``out`` every article that supports a question (``doc`` and ``also``), then
+    others in name order, ``limit`` in all (0: every article; below 0: only the supporting
+    ones). Deterministic."""
+    import shutil
+
+    names = sorted(p.name for p in folder.iterdir() if p.suffix == ".txt")
+    wanted = supporting(raws)
     taken = set(wanted)
-    chosen = names if limit <= 0 else (wanted + [n for n in names if n not in taken])[:limit]
+    if limit < 0:
+        chosen = wanted
+    else:
+        chosen = names if limit == 0 else (wanted + [n for n in names if n not in taken])[:limit]
     out.mkdir(parents=True, exist_ok=True)
     for stale in set(p.name for p in out.iterdir()) - set(chosen):
         (out / stale).unlink()
@@ -191,6 +207,7 @@ def save_cases(path: Path, cases: list[Case]) -> None:
                 "group": c.group,
                 "answerable": c.answerable,
                 "counterfactual": c.counterfactual,
+                "corpus": c.corpus,
                 "lexical": c.lexical,
                 "dense": c.dense,
                 "relevant": c.relevant,

@@ -1,12 +1,18 @@
-"""`make train`: fit the sentence ranker and the confidence model on the rtqa-dev set.
+"""`make train`: fit the sentence ranker, the confidence model and the short answer's model
+on rtqa-dev and rtqa-train (2023 and 2025).
 
-    .venv/bin/python -m train.train [--corpus DIR] [--qa FILE] [--data DIR] [--folds 5]
+    .venv/bin/python -m train.train [--corpus DIR] [--qa FILE] [--train DIR] [--data DIR]
+                                   [--articles N] [--train-articles N] [--folds 5]
 
-Indexes the corpus (incrementally, into --data), asks every question (and every answerable
-one again with its answer articles out of scope), then:
-- cross-validates both models with folds grouped by quiz week (no week is trained and
+Indexes each corpus's subset (incrementally, under .data/), asks every question (and every
+answerable one again with its answer articles out of scope), then:
+- cross-validates the models with folds grouped by quiz week (no week is trained and
   tested together) and prints the figures next to the hand-set weights';
-- fits both on everything and writes assistant/models/{ranker,confidence}.json.
+- chooses the refusal threshold leave-one-corpus-out (``train.leave_one_out``): for each of
+  rtqa-train 2023, rtqa-train 2025 and rtqa-dev, calibrated on the others and measured on
+  it, every held-out false-refusal rate within 5%;
+- validates rankers fitted on rtqa-train alone on rtqa-dev;
+- fits the models on everything and writes assistant/models/{ranker,confidence,phrase}.json.
 
 Deterministic: no random state (Newton's method from zero; folds by sorted week).
 eval/qa.jsonl is never read here.
@@ -22,7 +28,9 @@ from pathlib import Path
 from index.offline import configure_offline
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "data" / "rtqa-dev"
+DATA = ROOT.parent / "shared" / "data"
+DEV = DATA / "rtqa-dev"
+YEARS = ("2023", "2025")
 MODELS = ROOT / "assistant" / "models"
 ARTICLES = 1200  # the whole corpus takes over an hour to embed on 2 shared cores
 
@@ -32,6 +40,20 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--corpus", type=Path, default=DEV / "articles")
     p.add_argument("--qa", type=Path, default=DEV / "qa.jsonl")
     p.add_argument("--data", type=Path, default=ROOT / ".data" / "rtqa-dev")
+    p.add_argument(
+        "--train",
+        type=Path,
+        help="rtqa-train (its 2023/ and 2025/ folders, e.g. ../shared/data/rtqa-train): also "
+        "learn from it and choose the threshold leave-one-corpus-out (eval/README.md); "
+        "without it rtqa-dev alone, as the committed models were trained",
+    )
+    p.add_argument(
+        "--train-articles",
+        type=int,
+        default=-1,
+        help="articles of each rtqa-train year to index (default -1: those that support a "
+        "question; 0: all)",
+    )
     p.add_argument("--folds", type=int, default=5)
     p.add_argument(
         "--articles",
@@ -46,40 +68,70 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _collect(args: argparse.Namespace) -> list:
+    """rtqa-dev's cases, then each rtqa-train year's (when there), then the seeds' dev
+    split; each case knows its corpus."""
+    cases = _collect_set("rtqa-dev", args.corpus, args.qa, args.data, args.articles)
+    for year in YEARS if args.train else ():
+        folder = args.train / year
+        if (folder / "qa.jsonl").is_file():
+            data = args.data.parent / f"rtqa-train-{year}"
+            cases += _collect_set(
+                f"rtqa-train-{year}",
+                folder / "articles",
+                folder / "qa.jsonl",
+                data,
+                args.train_articles,
+            )
+    return cases + _seed_cases(args)
+
+
+def _collect_set(name: str, articles: Path, qa: Path, data: Path, limit: int) -> list:
+    """One labelled corpus's cases: its subset indexed in ``data`` (incrementally), every
+    question asked, and every answerable one again with its answer articles out of scope;
+    cached by feature version."""
     from assistant.retrieval import Scope
     from index.factory import open_store
     from index.ingest import ingest
     from index.settings import Settings
-    from train.collect import answer_articles, collect_case, dev_subset, load_cases, save_cases
+    from train.collect import (
+        answer_articles,
+        collect_case,
+        dev_subset,
+        load_cases,
+        save_cases,
+        subset_name,
+    )
 
-    raws = [json.loads(line) for line in args.qa.read_text("utf-8").splitlines() if line.strip()]
-    corpus = args.data / f"corpus-{args.articles}"
-    names = dev_subset(args.corpus, raws, args.articles, corpus)
+    raws = [json.loads(line) for line in qa.read_text("utf-8").splitlines() if line.strip()]
+    corpus = data / subset_name(raws, limit)
+    names = dev_subset(articles, raws, limit, corpus)
     have = set(names)
     raws = [r for r in raws if not r.get("answers") or r.get("doc") in have]
-    settings = Settings(data_dir=args.data, corpus_dir=corpus, chroma_url=None)
+    settings = Settings(data_dir=data, corpus_dir=corpus, chroma_url=None)
     store = open_store(settings, create=True)
     report = ingest(corpus, store)
     print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
     from assistant.answer.features import FEATURES_VERSION, SENTENCE_FEATURES
     from assistant.retrieval import BM25_WEIGHT, CANDIDATES, Fusion
 
-    key = f"{args.articles}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}"
+    key = f"{limit}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}"
     key += f"-v{FEATURES_VERSION}" + ("-win" if Fusion().windows else "")
-    cache = args.data / f"cases-{key}.json"
+    cache = data / f"cases-{key}.json"
     if cache.exists() and not report.changed:
-        return load_cases(cache) + _seed_cases(args)
+        return load_cases(cache)
     texts: dict[str, str] = {}
     cases = []
     from tqdm import tqdm
 
-    for raw in tqdm(raws, desc="asking", unit="question"):
+    for raw in tqdm(raws, desc=f"asking ({name})", unit="question"):
         cases.append(collect_case(store, raw, corpus, Scope(), False))
         if raw.get("answers"):
             gone = answer_articles(corpus, raw["answers"], names, texts)
             cases.append(collect_case(store, raw, corpus, Scope(exclude=frozenset(gone)), True))
+    for case in cases:
+        case.corpus = name
     save_cases(cache, cases)
-    return cases + _seed_cases(args)
+    return cases
 
 
 def _seed_cases(args: argparse.Namespace) -> list:
@@ -108,7 +160,20 @@ def _seed_cases(args: argparse.Namespace) -> list:
         if raw.get("answers"):
             gone = answer_articles(corpus, raw["answers"], names, texts)
             cases.append(collect_case(store, raw, corpus, Scope(exclude=frozenset(gone)), True))
+    for case in cases:
+        case.corpus = "seeds"
     return cases
+
+
+def _travelling(cases: list, figures: dict) -> tuple:
+    """With rtqa-train: the threshold leave-one-corpus-out, the ranker validated from
+    rtqa-train on rtqa-dev, and the models fitted as ``train.leave_one_out.fit_travelling`` says."""
+    from train.leave_one_out import fit_travelling, leave_one_out, validate_ranker
+
+    figures["leave_one_out"] = leave_one_out(cases)
+    figures["ranker_train_to_dev"] = validate_ranker(cases)
+    print(json.dumps({k: figures[k] for k in ("leave_one_out", "ranker_train_to_dev")}, indent=1))
+    return fit_travelling(cases, figures["leave_one_out"]["quantile"])
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,7 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     cases = _collect(args)
     figures = cross_validate(cases, args.folds)
     print_figures(figures)
-    ranker, confidence, phrase = fit_final(cases, figures["refusal_quantile"])
+    if args.train:
+        ranker, confidence, phrase = _travelling(cases, figures)
+    else:
+        ranker, confidence, phrase = fit_final(cases, figures["refusal_quantile"])
     args.out.mkdir(parents=True, exist_ok=True)
     for name, model in (("ranker", ranker), ("confidence", confidence), ("phrase", phrase)):
         path = args.out / f"{name}.json"

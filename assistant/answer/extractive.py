@@ -28,6 +28,7 @@ from assistant.answer.features import (
     sentence_features,
 )
 from assistant.answer.focus import Phrase
+from assistant.answer.neighbourhood import Neighbourhood, Reading
 from assistant.answer.ranker import LogisticModel, load_model
 from assistant.answer.short_answer import (
     PHRASE_FEATURES,
@@ -57,6 +58,9 @@ class Tuning:
     # 0.5 answered 0.625 of the follow-ups, 0.25 answered 0.875 and still refused every
     # unanswerable one, 0.0 refused only half of them.
     followup_threshold: float = 0.25
+    # With no likely short answer in the best two sentences, look for one in the lead
+    # sentence's neighbours and the headline (assistant.answer.neighbourhood).
+    neighbourhood: bool = True
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,11 @@ class ExtractiveAnswerer:
         self.threshold = float(self.confidence.extra.get("threshold", 0.0))
         self.phrase_threshold = float(self.phrases.extra.get("threshold", 0.5))
         self.tuning = tuning or Tuning()
+        self.near = (
+            Neighbourhood(self.embed)
+            if self.embed is not None and self.tuning.neighbourhood
+            else None
+        )
 
     def rank(self, question: Question, passages: Sequence[Passage], stats: Stats) -> Ranked:
         cands = candidates_of(passages)
@@ -164,6 +173,10 @@ class ExtractiveAnswerer:
         chosen = self.select(question, ranked)
         phrases, p = self.phrase_scores(question, ranked)
         short = best_phrase(phrases, p, self.phrase_threshold)
+        if short is None and self.near is not None:
+            reading = self.near.read(question, chosen[0][0], ranked.candidates, passages)
+            if reading is not None:
+                return _drafted(reading, chosen, confidence)
         if short is not None:
             chosen = self._lead_with(ranked, short.sentence, chosen)
         likely = [f for f, q in zip(phrases, p, strict=True) if q >= self.tuning.second_phrase]
@@ -215,6 +228,25 @@ class ExtractiveAnswerer:
         if words > self.tuning.max_words:
             return chosen
         return [*chosen, (runner_up, float(ranked.probs[1]))]
+
+
+def _drafted(reading: Reading, chosen: list[tuple[Candidate, float]], confidence: float) -> Draft:
+    """The answer from a neighbourhood reading: the grown quote (after the headline, when
+    the headline names the answer) and the other sentences chosen that it does not
+    overlap; the phrase is the short answer."""
+    s, e = reading.lead.span
+    article = reading.lead.passage.article
+    rest = [
+        (c, p)
+        for c, p in chosen[1:]
+        if c.passage.article != article or c.span[1] <= s or c.span[0] >= e
+    ]
+    chosen = [(reading.lead, chosen[0][1]), *rest]
+    if reading.extra is not None:
+        chosen.insert(0, (reading.extra, chosen[0][1]))
+    citations = _citations(chosen, reading.focus)
+    text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+    return Draft(text, False, citations, confidence, reading.short)
 
 
 def _citations(chosen: list[tuple[Candidate, float]], focus: Span | None) -> tuple[Citation, ...]:
