@@ -125,6 +125,10 @@ class Neighbourhood:
         asked = KIND_OF.get(question.kind or "")
         if asked is None or not describes(lead.body, question.text):
             return None
+        if question.kind == "person" and any(
+            f.kind == "name" for f in phrases_in(question, lead.body)
+        ):
+            return None  # "he" beside a name is that name's, not a description of the answer
         found = self._typed(question, neighbours(lead, cands), asked, passages)
         top = headline(lead, passages)
         if not found and top is not None:  # the headline only when no neighbour names one
