@@ -8,11 +8,11 @@ import logging
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 from index.errors import NewsqaError
 from index.offline import configure_offline
-from index.settings import Settings
+from index.settings import Settings, load_settings
 
 PROG = "newsqa"
 
@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question, in plain language")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument(
-        "-k", type=int, default=None, metavar="N", help="passages to retrieve (default 5)"
+        "-k", type=int, default=None, metavar="N", help="passages to retrieve, 1-50 (default 5)"
     )
     ask.add_argument(
         "--batch",
@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _filter_arguments(ask)
     chat = sub.add_parser("chat", help="ask questions in a terminal session (keeps context)")
-    chat.add_argument("-k", type=int, default=None, metavar="N")
+    chat.add_argument("-k", type=int, default=None, metavar="N", help="passages, 1-50")
     _filter_arguments(chat)
     for command in (ask, chat):  # issue 9
         command.add_argument(
@@ -194,12 +194,20 @@ def _cited(answer: Any) -> tuple[str, ...]:
     return tuple(c.article for c in answer.citations)
 
 
-def _batch_lines(stream: TextIO) -> Iterator[tuple[str, str | None]]:
-    """(question, conversation id or None) per non-blank line."""
-    for line in stream:
-        line = line.strip()
+def _batch_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None, str | None]]:
+    """(line number, question, conversation id or None, problem or None) per non-blank
+    line; a line that is not UTF-8 is read with ``errors="replace"`` and has a problem."""
+    from assistant.question import normalise_text
+
+    for number, raw in enumerate(stream, start=1):
+        line = raw.decode("utf-8", errors="replace").strip()
         if not line:
             continue
+        problem = None
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            problem = f"line {number} is not UTF-8 text (bad byte at offset {exc.start})"
         if line.startswith("{"):
             try:
                 record = json.loads(line)
@@ -207,9 +215,10 @@ def _batch_lines(stream: TextIO) -> Iterator[tuple[str, str | None]]:
                 record = None
             if isinstance(record, dict) and isinstance(record.get("question"), str):
                 conversation = record.get("conversation")
-                yield record["question"], conversation if isinstance(conversation, str) else None
+                conversation = normalise_text(conversation) if isinstance(conversation, str) else None
+                yield number, normalise_text(record["question"]), conversation, problem
                 continue
-        yield line, None
+        yield number, line, None, problem
 
 
 def _run_batch(
@@ -219,25 +228,28 @@ def _run_batch(
     allowed: set[str] | None,
     answerer: str = "extractive",
 ) -> int:
-    """One answer per line; lines sharing a "conversation" id are asked with their history."""
+    """One answer per line; lines sharing a "conversation" id are asked with their history.
+    A line that cannot be asked gets an error object; every other line is still answered."""
     from assistant.conversation import Turn
     from assistant.serialization import answer_to_dict
 
     if source != "-" and not Path(source).is_file():
         raise NewsqaError(f"--batch: no such file: {source}")
-    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
+    stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
     histories: dict[str, list[Turn]] = {}
     with stream:
-        for question, conversation in _batch_lines(stream):
+        for number, question, conversation, problem in _batch_lines(stream):
             history = histories.setdefault(conversation, []) if conversation else []
             try:
+                if problem:
+                    raise NewsqaError(problem)
                 answer = assistant.ask(
                     question, k=k, articles=allowed, history=list(history), answerer=answerer
                 )
                 record = answer_to_dict(answer)
                 history.append(Turn(answer.question, answer.text, _cited(answer)))
             except NewsqaError as exc:
-                record = {"question": question, "error": str(exc)}
+                record = {"question": question, "line": number, "error": str(exc)}
             if conversation is not None:
                 record["conversation"] = conversation
             print(json.dumps(record, ensure_ascii=False), flush=True)
@@ -278,6 +290,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(settings)
     allowed = _allowed(args, assistant.store)
     history: list[Turn] = []
+    if hasattr(sys.stdin, "reconfigure"):  # a line that is not UTF-8 is asked with U+FFFD
+        sys.stdin.reconfigure(errors="replace")
     print(
         "Ask about the articles; follow-up questions use the conversation. "
         "/new starts a new conversation; Ctrl-D (or /quit) quits.",
@@ -333,6 +347,15 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return run(args, settings)
 
 
+def _check_k(args: argparse.Namespace) -> None:
+    """-k outside 1-50 is an error, not a silent default."""
+    from assistant.assistant import MAX_K
+
+    k = getattr(args, "k", None)
+    if k is not None and not 1 <= k <= MAX_K:
+        raise NewsqaError(f"-k must be from 1 to {MAX_K}, not {k}")
+
+
 COMMANDS = {
     "ask": cmd_ask,
     "chat": cmd_chat,
@@ -351,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
         subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         subparsers.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     try:
-        settings = Settings()
+        settings = load_settings()
+        _check_k(args)
         return COMMANDS[args.command](args, settings)
     except NewsqaError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 
 from index.embedding import MiniLMEmbedding
 from index.errors import DamagedIndexError, NewsqaError, StoreError
-from index.settings import Settings
+from index.settings import Settings, check_url
 from index.store import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -52,11 +52,12 @@ def make_client(settings: Settings) -> Any:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
     if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
+        try:  # settings built in code skip the environment's validation
+            url = urlparse(check_url(settings.chroma_url) or "")
+        except ValueError as exc:
             raise StoreError(
                 f"NEWSQA_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}"
-            )
+            ) from exc
         try:
             return chromadb.HttpClient(
                 host=url.hostname,
