@@ -215,7 +215,9 @@ def _batch_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None, str |
                 record = None
             if isinstance(record, dict) and isinstance(record.get("question"), str):
                 conversation = record.get("conversation")
-                conversation = normalise_text(conversation) if isinstance(conversation, str) else None
+                conversation = (
+                    normalise_text(conversation) if isinstance(conversation, str) else None
+                )
                 yield number, normalise_text(record["question"]), conversation, problem
                 continue
         yield number, line, None, problem

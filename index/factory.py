@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from index.clients import ClientSource, forget_source, source_for
 from index.embedding import MiniLMEmbedding
 from index.errors import DamagedIndexError, NewsqaError, StoreError
 from index.settings import Settings, check_url
@@ -75,6 +76,7 @@ def make_client(settings: Settings) -> Any:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # chromadb's own, sqlite's and the file system's errors
         _forget_client(path)
+        forget_source(str(path.absolute()))
         raise _problem(settings, exc) from exc
 
 
@@ -88,11 +90,27 @@ def _set_aside(settings: Settings) -> Path:
         if source.exists():
             source.rename(target / name)
     _forget_client(chroma_dir(settings))
+    forget_source(str(chroma_dir(settings).absolute()))
     return target
 
 
+def client_source(settings: Settings) -> ClientSource:
+    """The Chroma client this process shares among the stores of ``settings``' index."""
+    if settings.chroma_url:
+        make = lambda: make_client(settings)  # noqa: E731
+        return source_for(settings.chroma_url, make, make, renewable=False)
+    path = chroma_dir(settings).absolute()
+
+    def fresh() -> Any:  # a new embedded client reads what other processes wrote
+        _forget_client(chroma_dir(settings))
+        return make_client(settings)
+
+    return source_for(str(path), lambda: make_client(settings), fresh, renewable=True)
+
+
 def _open(settings: Settings, model: MiniLMEmbedding, create: bool, rebuild: bool) -> ChunkStore:
-    store = ChunkStore(make_client(settings), model, settings.data_dir, settings.collection)
+    source = client_source(settings)
+    store = ChunkStore(source.client, model, settings.data_dir, settings.collection, source=source)
     try:
         if rebuild:
             store.drop()
@@ -102,6 +120,7 @@ def _open(settings: Settings, model: MiniLMEmbedding, create: bool, rebuild: boo
     except Exception as exc:  # a damaged collection, segment or BM25 file
         if not settings.chroma_url:
             _forget_client(chroma_dir(settings))
+            forget_source(str(chroma_dir(settings).absolute()))
         raise _problem(settings, exc) from exc
 
 

@@ -255,7 +255,8 @@ def read_sidecar(path: Path) -> Metadata | None:
         try:
             fields["date"] = dt.date.fromisoformat(fields["date"][:10]).isoformat()
         except ValueError as exc:
+            shown = f"{fields['date']!r:.40}"
             raise SidecarError(
-                sidecar.name, f"field 'date' must be a date as YYYY-MM-DD, not {fields['date']!r:.40}"
+                sidecar.name, f"field 'date' must be a date as YYYY-MM-DD, not {shown}"
             ) from exc
     return Metadata(**fields)
