@@ -124,10 +124,12 @@ class Assistant:
         follow-up is searched for both as asked and as interpreted (``Answer.interpreted``).
         ``answerer="llm"`` has the LLM write the answer from the same passages, every
         sentence verified, falling back to the extractive one (``on_text``: streamed text).
+        The index is first brought to its newest committed version (``ChunkStore.refresh``).
         """
         if answerer == "llm" and self.llm is None:
             raise LLMConfigError("no LLM is configured: set NEWSQA_LLM_URL")
         question = self.check_question(question, self.max_question_chars)
+        self.store.refresh()  # a newer committed version (another process's ingest) first
         if k is not None and not (isinstance(k, int) and 1 <= k <= MAX_K):
             raise QuestionError(f"k must be from 1 to {MAX_K}, not {k!r}")
         k = k or self.top_k

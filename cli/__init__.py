@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
         "dir", nargs="?", type=Path, help="default: the folder indexed last, else seeds/"
     )
     ingest.add_argument("--rebuild", action="store_true", help="start the index from scratch")
+    ingest.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that Chroma, BM25 and the article table agree (exit 1 if not)",
+    )
     serve = sub.add_parser("serve", help="start the chat UI (default http://127.0.0.1:7860)")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -290,7 +295,7 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
     answerer = _answerer(args, settings)
     assistant = _assistant(settings)
-    allowed = _allowed(args, assistant.store)
+    _allowed(args, assistant.store)  # a filter nothing passes is an error before the first "?"
     history: list[Turn] = []
     if hasattr(sys.stdin, "reconfigure"):  # a line that is not UTF-8 is asked with U+FFFD
         sys.stdin.reconfigure(errors="replace")
@@ -313,6 +318,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             print("(new conversation)", file=sys.stderr)
             continue
         try:
+            assistant.store.refresh()  # the filters see articles indexed since the last question
+            allowed = _allowed(args, assistant.store)
             answer = assistant.ask(
                 question, k=args.k, articles=allowed, history=history, answerer=answerer
             )
@@ -323,17 +330,41 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         print(format_answer(answer, styled=sys.stdout.isatty()) + "\n")
 
 
+def _say(line: str) -> None:
+    print(f"{PROG}: {line}", file=sys.stderr, flush=True)
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    """Index a folder (checking and repairing the index first); ``--check``: only check."""
     from index.factory import open_store
     from index.ingest import ingest
+    from index.locking import lock_for
 
-    store = open_store(settings, create=True, rebuild=args.rebuild)
-    folder = args.dir or store.corpus_dir or settings.corpus_dir
-    if not Path(folder).is_dir():
-        raise NewsqaError(f"{folder} is not a folder")
-    report = ingest(Path(folder), store)
+    if args.check:
+        if args.rebuild or args.dir:
+            raise NewsqaError("--check takes no folder and no --rebuild")
+        return _check(open_store(settings))
+    with lock_for(settings.data_dir).held(say=_say):  # one writer per data dir
+        store = open_store(settings, create=True, rebuild=args.rebuild)
+        folder = args.dir or store.corpus_dir or settings.corpus_dir
+        if not Path(folder).is_dir():
+            raise NewsqaError(f"{folder} is not a folder")
+        report = ingest(Path(folder), store, say=_say)
     print(report.summary())
     return 0
+
+
+def _check(store: Any) -> int:
+    """Report, change nothing: exit 0 when the index is consistent, 1 when it needs repair."""
+    from index.consistency import check
+
+    with store.lock.held(say=_say):  # the committed version, not a change half written
+        store.refresh()
+        report = check(store)
+    for line in report.lines():
+        print(line)
+    print(report.summary() + ("" if report.ok else "; `newsqa ingest` repairs it"))
+    return 0 if report.ok else 1
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
