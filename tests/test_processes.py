@@ -167,3 +167,41 @@ def test_an_ask_during_an_ingest_answers_from_the_committed_version(
         thread.join()
     assert done[0].added == 1
     _cites(reader.ask(FIRST_QUESTION), TARGET, "Drannoch", corpus)
+
+
+def test_newsqa_chat_answers_from_an_article_another_process_indexed(tmp_path: Path) -> None:
+    """`newsqa chat` keeps running while `newsqa ingest` adds an article; its next answer
+    quotes it. Each step waits for the chat's answer line, not for a time."""
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    shutil.copytree(SEEDS, corpus)
+    env = {"NEWSQA_DATA_DIR": str(data), "NEWSQA_CORPUS_DIR": str(corpus)}
+    assert newsqa("ingest", str(corpus), env=env).returncode == 0
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "cli", "chat"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert chat.stdin is not None and chat.stdout is not None
+
+    def ask(question: str) -> str:
+        chat.stdin.write(question + "\n")  # type: ignore[union-attr]
+        chat.stdin.flush()  # type: ignore[union-attr]
+        lines = []
+        while not (line := chat.stdout.readline()).startswith("(confidence"):  # type: ignore[union-attr]
+            assert line, "the chat ended"
+            lines.append(line)
+        return "".join(lines)
+
+    try:
+        assert "Shoigu" in ask(SEED_QUESTION)
+        (corpus / TARGET).write_text(FIRST, encoding="utf-8")
+        assert newsqa("ingest", str(corpus), env=env).returncode == 0
+        assert "Drannoch" in ask(FIRST_QUESTION)
+    finally:
+        chat.stdin.close()
+        chat.wait(timeout=120)
+    assert chat.returncode == 0
