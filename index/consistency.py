@@ -57,6 +57,11 @@ class CheckReport:
         return f"index inconsistent: {problems} article(s) of {self.articles} need repair"
 
 
+def _article(cid: str) -> str:
+    parsed = parse_chunk_id(cid)
+    return parsed[0] if parsed else "(unknown)"
+
+
 def check(store: ChunkStore) -> CheckReport:
     """Compare Chroma, BM25 and the article table of ``store``'s committed version."""
     records = store.articles()
@@ -64,15 +69,9 @@ def check(store: ChunkStore) -> CheckReport:
     in_chroma = set(store.chroma_ids())
     stray: dict[str, list[str]] = {}
     for cid in sorted(in_chroma - expected):
-        parsed = parse_chunk_id(cid)
-        stray.setdefault(parsed[0] if parsed else "(unknown)", []).append(cid)
-    missing = Counter(
-        parse_chunk_id(cid)[0]  # type: ignore[index]
-        for cid in expected - in_chroma
-    )
-    live = Counter(
-        parse_chunk_id(cid)[0] for cid in store.lexical.chunk_ids() if parse_chunk_id(cid)
-    )  # type: ignore[index]
+        stray.setdefault(_article(cid), []).append(cid)
+    missing = Counter(_article(cid) for cid in expected - in_chroma)
+    live = Counter(_article(cid) for cid in store.lexical.chunk_ids())
     lexical = {
         name: abs(live.get(name, 0) - (records[name].chunks if name in records else 0))
         for name in set(live) | set(records)

@@ -61,7 +61,7 @@ def make_client(settings: Settings) -> Any:
             ) from exc
         try:
             return chromadb.HttpClient(
-                host=url.hostname,
+                host=url.hostname or "",
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
                 settings=chroma_settings,

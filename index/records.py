@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,3 +173,20 @@ def whole_articles(metas: dict[str, dict[str, Any]]) -> dict[str, ArticleRecord]
         fields = {k: first[name].get(k) for k in META_FIELDS}
         records[name] = ArticleRecord(name, sha, Metadata(**fields), len(numbers))
     return records
+
+
+def chunk_rows(
+    items: Sequence[Prepared],
+) -> tuple[list[str], list[np.ndarray], list[str], list[dict[str, Any]]]:
+    """Ids, vectors, texts and metadata of every chunk of ``items``, as Chroma takes them."""
+    ids, vectors, docs, metas = [], [], [], []
+    for item in items:
+        following = [*item.chunks[1:], None]
+        for chunk, vec, svec, after in zip(
+            item.chunks, item.vectors, item.sentence_vectors, following, strict=True
+        ):
+            ids.append(chunk.id)
+            vectors.append(vec)
+            docs.append(chunk.text)
+            metas.append(chunk_metadata(item.article, chunk, svec, after))
+    return ids, vectors, docs, metas

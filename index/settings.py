@@ -85,7 +85,8 @@ def allowed(name: str) -> str:
         for key in ("ge", "gt", "le", "lt"):
             if getattr(item, key, None) is not None:
                 bounds[key] = getattr(item, key)
-    kind = {int: "a whole number", float: "a number"}.get(info.annotation, "a value")  # type: ignore[call-overload]
+    kinds: dict[Any, str] = {int: "a whole number", float: "a number"}
+    kind = kinds.get(info.annotation, "a value")
     if "ge" in bounds and "le" in bounds:
         return f"{kind} from {bounds['ge']} to {bounds['le']}"
     if "gt" in bounds and "le" in bounds:

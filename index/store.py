@@ -32,18 +32,18 @@ from index.errors import IndexMismatchError, IndexMissingError, StoreError
 from index.generation import read_stamp, write_stamp
 from index.lexical import LexicalIndex
 from index.locking import lock_for
-from index.queries import all_ids, chunks_by_id, nearest, pages, vectors_by_id
+from index.queries import all_ids, chunks_by_id, nearest, vectors_by_id
 from index.records import (
     ArticleRecord,
     Prepared,
     StoredChunk,
     articles_from_json,
     articles_to_json,
-    chunk_metadata,
+    chunk_rows,
     lexical_text,
     parse_chunk_id,
-    whole_articles,
 )
+from index.versions import from_chroma, load_committed
 
 log = logging.getLogger(__name__)
 _BATCH = 1000
@@ -94,6 +94,17 @@ class ChunkStore:
     @property
     def model(self) -> MiniLMEmbedding:
         return self._model
+
+    def sibling(self, model: MiniLMEmbedding | None = None) -> ChunkStore:
+        """Another store of the same index (same client source, data dir and collection),
+        e.g. a writer beside this reader with its own ``model`` session; not opened yet."""
+        return ChunkStore(
+            self._source.client,
+            model or self._model,
+            self._local.parent.parent,
+            self._name,
+            source=self._source,
+        )
 
     def _expected(self) -> dict[str, Any]:
         return {"embed_model": MODEL_ID, "dimension": DIMENSION, "chunker": chunker_version()}
@@ -168,55 +179,27 @@ class ChunkStore:
     def _load_local(self) -> None:
         """The committed version from the manifest; rebuilt from Chroma when it is missing
         or unreadable (under the write lock: one rebuild, by whoever gets there first)."""
-        for attempt in range(3):
-            stamp = read_stamp(self._local)
-            try:
-                loaded = LexicalIndex.load(self._local)
-            except StoreError as exc:
-                if attempt < 2 and read_stamp(self._local).token != stamp.token:
-                    continue  # a writer swapped the manifest while it was read: again
-                loaded, problem = None, str(exc)
-            else:
-                problem = "it is missing"
-            if loaded is not None and isinstance(loaded.extra.get("articles"), dict):
-                self._install(loaded, stamp.token)
-                return
-            break
+        loaded = load_committed(self._local)
+        if loaded.lexical is not None:
+            self._install(loaded.lexical, loaded.token)
+            return
         if not self._collection.count():
-            self._install(LexicalIndex(), stamp.token)
+            self._install(LexicalIndex(), loaded.token)
             return
         with self.lock.held(say=log.warning):
-            if _committed_ok(self._local):
-                self._load_local()
+            again = load_committed(self._local)  # another writer may have rebuilt it
+            if again.lexical is not None:
+                self._install(again.lexical, again.token)
                 return
-            log.warning("rebuilding the BM25 index from Chroma: %s", problem)
-            self._rebuild_local()
+            log.warning("rebuilding the BM25 index from Chroma: %s", loaded.problem)
+            self.lexical, self._articles = from_chroma(self._collection)
+            self.commit(force=True)
 
     def _install(self, loaded: LexicalIndex, token: str | None) -> None:
         self.lexical = loaded
         self._articles = articles_from_json(loaded.extra.get("articles", {}))
         self.generation = token
         self._stale, self._changed = [], False
-
-    def _rebuild_local(self) -> None:
-        """BM25 and the article table from Chroma. An article whose chunks there are not one
-        whole version (a crash mid-change) is left out: the next ingest indexes it again
-        from its file, and the consistency check removes its chunks."""
-        self.lexical = LexicalIndex()
-        metas_by_id: dict[str, dict[str, Any]] = {}
-        for ids, _docs, metas in pages(self._collection):
-            metas_by_id.update(zip(ids, metas, strict=True))
-        self._articles = whole_articles(metas_by_id)
-        keep = {cid for cid in metas_by_id if self.holds(cid)}
-        for ids, docs, metas in pages(self._collection):
-            rows = [(i, d, m) for i, d, m in zip(ids, docs, metas, strict=True) if i in keep]
-            self.lexical.add(
-                [i for i, _, _ in rows],
-                [m["article"] for _, _, m in rows],
-                [lexical_text(d, m.get("title")) for _, d, m in rows],
-            )
-        self.lexical.compact(force=True)
-        self.commit(force=True)
 
     # -- what is committed ----------------------------------------------------------------
     def articles(self) -> dict[str, ArticleRecord]:
@@ -255,16 +238,7 @@ class ChunkStore:
         the new version (a failure before that loses nothing)."""
         if not items:
             return
-        ids, vectors, docs, metas = [], [], [], []
-        for item in items:
-            following = [*item.chunks[1:], None]
-            for chunk, vec, svec, after in zip(
-                item.chunks, item.vectors, item.sentence_vectors, following, strict=True
-            ):
-                ids.append(chunk.id)
-                vectors.append(vec)
-                docs.append(chunk.text)
-                metas.append(chunk_metadata(item.article, chunk, svec, after))
+        ids, vectors, docs, metas = chunk_rows(items)
         for b in range(0, len(ids), _BATCH):
             self._collection.upsert(
                 ids=ids[b : b + _BATCH],
@@ -377,12 +351,3 @@ class ChunkStore:
     def vectors_of(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """Chunk vectors only (for BM25 hits that the dense search did not return)."""
         return dict(self._read(lambda c: vectors_by_id(c, ids)))
-
-
-def _committed_ok(folder: Path) -> bool:
-    """Can the committed version in ``folder`` be loaded (a writer may have fixed it)?"""
-    try:
-        loaded = LexicalIndex.load(folder)
-    except StoreError:
-        return False
-    return loaded is not None and isinstance(loaded.extra.get("articles"), dict)
