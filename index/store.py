@@ -168,7 +168,7 @@ class ChunkStore:
                 collection = self._get_collection()
             except Exception as exc:  # gone for a moment: answer from what is loaded
                 if not _not_found(exc):
-                    raise
+                    raise StoreError(f"the index could not be reopened ({exc})") from exc
                 log.debug("the collection is being replaced; keeping the loaded version")
                 return False
             self._collection = collection
