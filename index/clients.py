@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 _SOURCES: dict[str, ClientSource] = {}
-_REGISTRY = threading.Lock()
+_REGISTRY = threading.RLock()  # ``first`` may fail and forget its key meanwhile
 
 
 class ClientSource:

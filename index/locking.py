@@ -15,6 +15,8 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from index.errors import StoreError
+
 Say = Callable[[str], None]
 _LOCKS: dict[str, WriteLock] = {}
 _REGISTRY = threading.Lock()
@@ -58,8 +60,14 @@ class WriteLock:
             self._thread.release()
 
     def _lock_file(self, say: Say | None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(
+                f"no permission to read and write the index in {self.path.parent} "
+                f"({self.path.name}: {exc.strerror or exc})"
+            ) from exc
         try:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
