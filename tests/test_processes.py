@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -205,3 +206,59 @@ def test_newsqa_chat_answers_from_an_article_another_process_indexed(tmp_path: P
         chat.stdin.close()
         chat.wait(timeout=120)
     assert chat.returncode == 0
+
+
+def test_the_ui_follows_the_cli_and_answers_while_an_upload_waits(
+    tmp_path: Path, model: Any
+) -> None:
+    """The UI answers from an article `newsqa ingest` added, deletes it, survives a CLI
+    `--rebuild`; an upload that waits for another writer (this test holds the lock) never
+    holds up an ask, and is answerable once it is indexed."""
+    from gradio_client import Client, handle_file
+
+    from assistant.factory import assistant_for
+    from index.factory import open_store
+    from index.ingest import ingest
+    from index.settings import Settings
+    from tests.conftest import serving
+
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    shutil.copytree(SEEDS, corpus)
+    settings = Settings(data_dir=data, corpus_dir=corpus)
+    env = {"NEWSQA_DATA_DIR": str(data), "NEWSQA_CORPUS_DIR": str(corpus)}
+    ingest(corpus, open_store(settings, model, create=True), bar=False)
+    assistant = assistant_for(open_store(settings, model), settings)
+    with serving(assistant, settings) as (url, _app):
+        client = Client(url, verbose=False)
+        assert "Shoigu" in client.predict(SEED_QUESTION, api_name="/ask")["answer"]
+        (corpus / TARGET).write_text(FIRST, encoding="utf-8")
+        assert newsqa("ingest", str(corpus), env=env).returncode == 0
+        found = client.predict(FIRST_QUESTION, api_name="/ask")
+        assert found["citations"][0]["article"] == TARGET and "Drannoch" in found["answer"]
+        status, *_ = client.predict(TARGET, api_name="/delete")
+        assert status.replace("\\", "").startswith(f"Deleted {TARGET}"), status  # Markdown
+        rebuilt = newsqa("ingest", str(corpus), "--rebuild", env=env)
+        assert rebuilt.returncode == 0 and "added 5" in rebuilt.stdout, rebuilt.stderr
+        assert "Shoigu" in client.predict(SEED_QUESTION, api_name="/ask")["answer"]
+
+        upload = tmp_path / "tramway.txt"
+        upload.write_text(SECOND, encoding="utf-8")
+        with assistant.store.lock.held():  # another writer: the upload must wait for it
+            job = client.submit([handle_file(str(upload))], api_name="/upload")
+            for _ in range(6000):  # polls the job's progress (at most 5 minutes)
+                if _says_waiting(job):
+                    break
+                assert not job.done(), job.result()
+                time.sleep(0.05)
+            assert _says_waiting(job), "the upload never said it waits for the other writer"
+            answer = client.predict(SEED_QUESTION, api_name="/ask")  # not held up
+            assert "Shoigu" in answer["answer"] and not job.done()
+        status, *_ = job.result(timeout=300)
+        assert "Added tramway.txt" in status, status
+        found = client.predict(SECOND_QUESTION, api_name="/ask")
+        assert found["citations"][0]["article"] == "tramway.txt" and "Harnwick" in found["answer"]
+
+
+def _says_waiting(job: Any) -> bool:
+    progress = job.status().progress_data
+    return bool(progress) and "waiting" in (progress[0].desc or "")
