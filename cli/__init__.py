@@ -6,10 +6,11 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
+from cli.batch import cited, run_batch
+from cli.ingest import cmd_ingest
 from index.errors import NewsqaError
 from index.offline import configure_offline
 from index.settings import Settings, load_settings
@@ -195,81 +196,13 @@ def format_answer(answer: Any, styled: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _cited(answer: Any) -> tuple[str, ...]:
-    return tuple(c.article for c in answer.citations)
-
-
-def _batch_lines(stream: BinaryIO) -> Iterator[tuple[int, str, str | None, str | None]]:
-    """(line number, question, conversation id or None, problem or None) per non-blank
-    line; a line that is not UTF-8 is read with ``errors="replace"`` and has a problem."""
-    from assistant.question import normalise_text
-
-    for number, raw in enumerate(stream, start=1):
-        line = raw.decode("utf-8", errors="replace").strip()
-        if not line:
-            continue
-        problem = None
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            problem = f"line {number} is not UTF-8 text (bad byte at offset {exc.start})"
-        if line.startswith("{"):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                record = None
-            if isinstance(record, dict) and isinstance(record.get("question"), str):
-                conversation = record.get("conversation")
-                conversation = (
-                    normalise_text(conversation) if isinstance(conversation, str) else None
-                )
-                yield number, normalise_text(record["question"]), conversation, problem
-                continue
-        yield number, line, None, problem
-
-
-def _run_batch(
-    assistant: Any,
-    source: str,
-    k: int | None,
-    allowed: set[str] | None,
-    answerer: str = "extractive",
-) -> int:
-    """One answer per line; lines sharing a "conversation" id are asked with their history.
-    A line that cannot be asked gets an error object; every other line is still answered."""
-    from assistant.conversation import Turn
-    from assistant.serialization import answer_to_dict
-
-    if source != "-" and not Path(source).is_file():
-        raise NewsqaError(f"--batch: no such file: {source}")
-    stream = sys.stdin.buffer if source == "-" else open(source, "rb")  # noqa: SIM115
-    histories: dict[str, list[Turn]] = {}
-    with stream:
-        for number, question, conversation, problem in _batch_lines(stream):
-            history = histories.setdefault(conversation, []) if conversation else []
-            try:
-                if problem:
-                    raise NewsqaError(problem)
-                answer = assistant.ask(
-                    question, k=k, articles=allowed, history=list(history), answerer=answerer
-                )
-                record = answer_to_dict(answer)
-                history.append(Turn(answer.question, answer.text, _cited(answer)))
-            except NewsqaError as exc:
-                record = {"question": question, "line": number, "error": str(exc)}
-            if conversation is not None:
-                record["conversation"] = conversation
-            print(json.dumps(record, ensure_ascii=False), flush=True)
-    return 0
-
-
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch is not None:
         if args.question is not None:
             raise NewsqaError("give either a question or --batch FILE, not both")
         assistant = _assistant(settings)
         allowed = _allowed(args, assistant.store)
-        return _run_batch(assistant, args.batch, args.k, allowed, _answerer(args, settings))
+        return run_batch(assistant, args.batch, args.k, allowed, _answerer(args, settings))
     if args.question is None:
         raise NewsqaError('ask needs a question, e.g. newsqa ask "Where did Lavrov meet Wang Yi?"')
     from assistant.assistant import Assistant
@@ -326,45 +259,8 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         except NewsqaError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             continue
-        history.append(Turn(answer.question, answer.text, _cited(answer)))
+        history.append(Turn(answer.question, answer.text, cited(answer)))
         print(format_answer(answer, styled=sys.stdout.isatty()) + "\n")
-
-
-def _say(line: str) -> None:
-    print(f"{PROG}: {line}", file=sys.stderr, flush=True)
-
-
-def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    """Index a folder (checking and repairing the index first); ``--check``: only check."""
-    from index.factory import open_store
-    from index.ingest import ingest
-    from index.locking import lock_for
-
-    if args.check:
-        if args.rebuild or args.dir:
-            raise NewsqaError("--check takes no folder and no --rebuild")
-        return _check(open_store(settings))
-    with lock_for(settings.data_dir).held(say=_say):  # one writer per data dir
-        store = open_store(settings, create=True, rebuild=args.rebuild)
-        folder = args.dir or store.corpus_dir or settings.corpus_dir
-        if not Path(folder).is_dir():
-            raise NewsqaError(f"{folder} is not a folder")
-        report = ingest(Path(folder), store, say=_say)
-    print(report.summary())
-    return 0
-
-
-def _check(store: Any) -> int:
-    """Report, change nothing: exit 0 when the index is consistent, 1 when it needs repair."""
-    from index.consistency import check
-
-    with store.lock.held(say=_say):  # the committed version, not a change half written
-        store.refresh()
-        report = check(store)
-    for line in report.lines():
-        print(line)
-    print(report.summary() + ("" if report.ok else "; `newsqa ingest` repairs it"))
-    return 0 if report.ok else 1
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
