@@ -125,7 +125,8 @@ def _big_phase(url: str, work: Path, corpus: Path, size: int, deadline: float) -
     path = work / "big.txt"
     path.write_text(big_text(size), encoding="ascii")
     began = time.perf_counter()
-    job = Client(url, verbose=False).submit([handle_file(str(path))], api_name="/upload")
+    uploader = Client(url, verbose=False)  # kept: a dropped client ends its session
+    job = uploader.submit([handle_file(str(path))], api_name="/upload")
     stop = threading.Event()
 
     def keep_asking(i: int) -> None:
@@ -162,7 +163,8 @@ def _upload_run(url: str, work: Path, deadline: float) -> str:
     path = work / "zorblatt.txt"
     path.write_text(UPLOAD, encoding="utf-8")
     time.sleep(1.0)  # land in the middle of the questions
-    job = Client(url, verbose=False).submit([handle_file(str(path))], api_name="/upload")
+    uploader = Client(url, verbose=False)  # kept: a dropped client ends its session
+    job = uploader.submit([handle_file(str(path))], api_name="/upload")
     status = job.result(timeout=max(1.0, deadline - time.monotonic()))[0]
     return str(status).strip()
 
