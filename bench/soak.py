@@ -69,11 +69,16 @@ def _check(result: dict[str, Any], corpus: Path, tally: Tally) -> None:
 
 
 def _client_run(
-    url: str, questions: list[str], corpus: Path, tally: Tally, deadline: float
+    url: str,
+    questions: list[str],
+    corpus: Path,
+    tally: Tally,
+    deadline: float,
+    client: Any = None,
 ) -> None:
     from gradio_client import Client
 
-    client = Client(url, verbose=False)
+    client = client or Client(url, verbose=False)
     for question in questions:
         began = time.perf_counter()
         try:
@@ -130,9 +135,9 @@ def _big_phase(url: str, work: Path, corpus: Path, size: int, deadline: float) -
     stop = threading.Event()
 
     def keep_asking(i: int) -> None:
-        n = 0
+        asker, n = Client(url, verbose=False), 0  # one session each, as a user's tab
         while not stop.is_set() and time.monotonic() < deadline:
-            _client_run(url, [pool[(i * 7 + n) % len(pool)]], corpus, during, deadline)
+            _client_run(url, [pool[(i * 7 + n) % len(pool)]], corpus, during, deadline, asker)
             n += 1
 
     with ThreadPoolExecutor(max_workers=2) as threads:
