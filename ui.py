@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from index.errors import NewsqaError
-from index.settings import Settings
+from index.settings import Settings, load_settings
 from webui import history
 from webui.auth import check_binding, parse_auth, wall
 from webui.backend import Backend
@@ -112,9 +112,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--port", type=int, help="port to listen on (default 7860)")
     args = parser.parse_args(argv)
     try:
-        serve(Settings(), host=args.host, port=args.port)
-    except NewsqaError as exc:
-        sys.exit(f"newsqa: error: {exc}")
+        serve(load_settings(), host=args.host, port=args.port)
+    except NewsqaError as exc:  # one line and exit 2, as the CLI
+        print(f"newsqa: error: {exc}", file=sys.stderr)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from assistant.dates.article_dates import newest_date
 from assistant.domain import Answer, Passage
 from assistant.errors import LLMConfigError, QuestionError
 from assistant.followups import answers_followup, names_one, previous_event
-from assistant.question import Question, analyse, analyse_all
+from assistant.question import Question, analyse, analyse_all, normalise_text
 from assistant.retrieval import HybridRetriever, Scope
 from index.store import ChunkStore
 
@@ -84,8 +84,11 @@ class Assistant:
 
     @staticmethod
     def check_question(question: str, max_chars: int) -> str:
-        """The question, stripped; ``QuestionError`` when it is empty or too long."""
-        question = question.strip()
+        """The question, stripped, lone surrogates (undecodable bytes) replaced by U+FFFD;
+        ``QuestionError`` when it is not text, empty or too long."""
+        if not isinstance(question, str):
+            raise QuestionError("the question must be text")
+        question = normalise_text(question).strip()
         if not question:
             raise QuestionError("the question is empty")
         if len(question) > max_chars:
@@ -121,11 +124,15 @@ class Assistant:
         follow-up is searched for both as asked and as interpreted (``Answer.interpreted``).
         ``answerer="llm"`` has the LLM write the answer from the same passages, every
         sentence verified, falling back to the extractive one (``on_text``: streamed text).
+        The index is first brought to its newest committed version (``ChunkStore.refresh``).
         """
         if answerer == "llm" and self.llm is None:
             raise LLMConfigError("no LLM is configured: set NEWSQA_LLM_URL")
         question = self.check_question(question, self.max_question_chars)
-        k = max(1, min(k or self.top_k, MAX_K))
+        self.store.refresh()  # a newer committed version (another process's ingest) first
+        if k is not None and not (isinstance(k, int) and 1 <= k <= MAX_K):
+            raise QuestionError(f"k must be from 1 to {MAX_K}, not {k!r}")
+        k = k or self.top_k
         began = time.perf_counter()
         turn = interpret(question, history)
         said = [t.answer for t in history if isinstance(t, Turn)] if wants_more(question) else []

@@ -73,6 +73,14 @@ class Question:
     vector: np.ndarray = field(compare=False, repr=False)
 
 
+def normalise_text(text: str) -> str:
+    """``text`` with every lone surrogate (an undecodable byte of a command line, a bad
+    ``\\udXXX`` escape) replaced by U+FFFD, so that it can be encoded, tokenised and printed."""
+    if not any("\ud800" <= ch <= "\udfff" for ch in text):
+        return text
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
 def analyse(
     text: str,
     model: MiniLMEmbedding,

@@ -1,10 +1,15 @@
-"""`make soak`: a busy server. 20 gradio_client clients ask 10 questions each against `/ask`
-while an upload is indexed, all against 127.0.0.1 and bounded in time.
+"""`make soak`: a busy server, all against 127.0.0.1 and bounded in time.
 
-Prints the error count, latency percentiles and the upload's outcome, and checks that every
+First a 5 MB single-line upload (exactly the upload limit, thousands of chunks): two clients
+ask before it (the baseline) and keep asking while it is indexed; the ask p95 during the
+indexing is reported beside the baseline's, and more than ``--max-delay`` seconds between
+them fails the run (issue 21: asks never wait for an ingest). Then 20 gradio_client clients
+ask 10 questions each against `/ask` while a small upload is indexed.
+
+Prints the error count, latency percentiles and the uploads' outcome, and checks that every
 citation still quotes its article exactly (quote == article[start:end]). Exits 1 when
 anything failed. The latencies include queueing: the UI answers NEWSQA_UI_CONCURRENCY
-requests at a time (default 2) and an upload holds the index while it is indexed.
+requests at a time (default 2); uploads have their own queue and index beside the asks.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ UPLOAD = (
 @dataclass
 class Tally:
     latencies: list[float] = field(default_factory=list)
+    spans: list[tuple[float, float]] = field(default_factory=list)  # (began, ended) per ask
     errors: list[str] = field(default_factory=list)
     mismatches: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -63,11 +69,16 @@ def _check(result: dict[str, Any], corpus: Path, tally: Tally) -> None:
 
 
 def _client_run(
-    url: str, questions: list[str], corpus: Path, tally: Tally, deadline: float
+    url: str,
+    questions: list[str],
+    corpus: Path,
+    tally: Tally,
+    deadline: float,
+    client: Any = None,
 ) -> None:
     from gradio_client import Client
 
-    client = Client(url, verbose=False)
+    client = client or Client(url, verbose=False)
     for question in questions:
         began = time.perf_counter()
         try:
@@ -77,9 +88,78 @@ def _client_run(
             with tally.lock:
                 tally.errors.append(f"{question[:50]!r}: {type(exc).__name__}: {exc}"[:300])
             continue
+        ended = time.perf_counter()
         with tally.lock:
-            tally.latencies.append(time.perf_counter() - began)
+            tally.latencies.append(ended - began)
+            tally.spans.append((began, ended))
         _check(result, corpus, tally)
+
+
+def big_text(size: int, seed: int = 21) -> str:
+    """``size`` bytes of one line of made-up sentences (no two alike, ASCII, ends in "."),
+    from the words of seeds/ in random order: English-like, about 4,700 chunks for 5 MB."""
+    import random
+    import re
+
+    text = " ".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").iterdir()))
+    vocab = sorted({w for w in re.findall(r"[A-Za-z]{3,}", text)})
+    rng = random.Random(seed)
+    parts: list[str] = []
+    length = 0
+    while length < size:
+        words = rng.choices(vocab, k=rng.randint(10, 20))
+        sentence = f"{words[0].capitalize()} {' '.join(words[1:])} {rng.randint(0, 10**6)}. "
+        parts.append(sentence)
+        length += len(sentence)
+    line = "".join(parts)[: size - 1].rstrip()
+    return line + "." * (size - len(line))
+
+
+def _big_phase(url: str, work: Path, corpus: Path, size: int, deadline: float) -> dict[str, Any]:
+    """Baseline asks, then asks while a ``size``-byte upload is indexed; their latencies."""
+    from gradio_client import Client, handle_file
+
+    pool = _questions()
+    base, during = Tally(), Tally()
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        for f in [
+            threads.submit(_client_run, url, pool[i::2][:10], corpus, base, deadline)
+            for i in range(2)
+        ]:
+            f.result()
+    path = work / "big.txt"
+    path.write_text(big_text(size), encoding="ascii")
+    began = time.perf_counter()
+    uploader = Client(url, verbose=False)  # kept: a dropped client ends its session
+    job = uploader.submit([handle_file(str(path))], api_name="/upload")
+    stop = threading.Event()
+
+    def keep_asking(i: int) -> None:
+        asker, n = Client(url, verbose=False), 0  # one session each, as a user's tab
+        while not stop.is_set() and time.monotonic() < deadline:
+            _client_run(url, [pool[(i * 7 + n) % len(pool)]], corpus, during, deadline, asker)
+            n += 1
+
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        askers = [threads.submit(keep_asking, i) for i in range(2)]
+        try:
+            status = str(job.result(timeout=max(1.0, deadline - time.monotonic()))[0]).strip()
+        except Exception as exc:
+            status = f"FAILED: {type(exc).__name__}: {exc}"
+        finally:
+            stop.set()
+        indexed = time.perf_counter() - began
+        for f in askers:
+            f.result()
+    while_indexing = sorted(e - b for b, e in during.spans if b < began + indexed)
+    return {
+        "status": status,
+        "seconds": indexed,
+        "baseline": sorted(base.latencies),
+        "during": while_indexing,
+        "errors": base.errors + during.errors,
+        "mismatches": base.mismatches + during.mismatches,
+    }
 
 
 def _upload_run(url: str, work: Path, deadline: float) -> str:
@@ -88,7 +168,8 @@ def _upload_run(url: str, work: Path, deadline: float) -> str:
     path = work / "zorblatt.txt"
     path.write_text(UPLOAD, encoding="utf-8")
     time.sleep(1.0)  # land in the middle of the questions
-    job = Client(url, verbose=False).submit([handle_file(str(path))], api_name="/upload")
+    uploader = Client(url, verbose=False)  # kept: a dropped client ends its session
+    job = uploader.submit([handle_file(str(path))], api_name="/upload")
     status = job.result(timeout=max(1.0, deadline - time.monotonic()))[0]
     return str(status).strip()
 
@@ -121,14 +202,28 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--questions", type=int, default=10, help="per client")
-    parser.add_argument("--timeout", type=float, default=900, help="seconds for the whole run")
+    parser.add_argument("--timeout", type=float, default=1800, help="seconds for the whole run")
+    parser.add_argument(
+        "--big-mb", type=float, default=5.0, help="the big upload's size in MB (0: none)"
+    )
+    parser.add_argument(
+        "--max-delay", type=float, default=2.0, help="seconds the big upload may add to ask p95"
+    )
     args = parser.parse_args(argv)
     configure_offline()
     pool = _questions()
     tally = Tally()
+    big: dict[str, Any] | None = None
     with tempfile.TemporaryDirectory(prefix="newsqa-soak-") as tmp:
         app, url, corpus = _serve(Path(tmp))
         deadline = time.monotonic() + args.timeout
+        try:
+            if args.big_mb:
+                size = int(args.big_mb * 1024 * 1024)
+                big = _big_phase(url, Path(tmp), corpus, size, deadline)
+        except BaseException:
+            app.close()
+            raise
         began = time.perf_counter()
         try:
             with ThreadPoolExecutor(max_workers=args.clients + 1) as threads:
@@ -152,7 +247,32 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             app.close()
         wall = time.perf_counter() - began
-    return _report(args, tally, upload_status, wall)
+    failed = _report(args, tally, upload_status, wall)
+    return _report_big(args, big) or failed
+
+
+def _report_big(args: argparse.Namespace, big: dict[str, Any] | None) -> int:
+    if big is None:
+        return 0
+    base, during = big["baseline"], big["during"]
+    print(f"big upload: {args.big_mb:g} MB on one line, {big['seconds']:.1f} s to index")
+    print(f"  upload       {big['status'].lstrip('- ')}")
+    if base:
+        print(
+            f"  baseline     {len(base)} asks, p50 {_percentile(base, 50):.2f} s, "
+            f"p95 {_percentile(base, 95):.2f} s"
+        )
+    if during:
+        print(
+            f"  while indexing {len(during)} asks, p50 {_percentile(during, 50):.2f} s, "
+            f"p95 {_percentile(during, 95):.2f} s, max {during[-1]:.2f} s"
+        )
+    for problem in (big["errors"] + big["mismatches"])[:10]:
+        print(f"  ! {problem}")
+    delay = _percentile(during, 95) - _percentile(base, 95) if base and during else float("inf")
+    print(f"  ask p95 delay during the upload: {delay:+.2f} s (limit {args.max_delay:g} s)")
+    ok = "Added big.txt" in big["status"] and not big["errors"] and not big["mismatches"]
+    return 0 if ok and delay <= args.max_delay else 1
 
 
 def _report(args: argparse.Namespace, tally: Tally, upload_status: str, wall: float) -> int:

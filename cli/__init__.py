@@ -6,13 +6,14 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
+from cli.batch import cited, run_batch
+from cli.ingest import cmd_ingest
 from index.errors import NewsqaError
 from index.offline import configure_offline
-from index.settings import Settings
+from index.settings import Settings, load_settings
 
 PROG = "newsqa"
 
@@ -27,7 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="?", help="the question, in plain language")
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.add_argument(
-        "-k", type=int, default=None, metavar="N", help="passages to retrieve (default 5)"
+        "-k", type=int, default=None, metavar="N", help="passages to retrieve, 1-50 (default 5)"
     )
     ask.add_argument(
         "--batch",
@@ -37,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _filter_arguments(ask)
     chat = sub.add_parser("chat", help="ask questions in a terminal session (keeps context)")
-    chat.add_argument("-k", type=int, default=None, metavar="N")
+    chat.add_argument("-k", type=int, default=None, metavar="N", help="passages, 1-50")
     _filter_arguments(chat)
     for command in (ask, chat):  # issue 9
         command.add_argument(
@@ -52,6 +53,11 @@ def _parser() -> argparse.ArgumentParser:
         "dir", nargs="?", type=Path, help="default: the folder indexed last, else seeds/"
     )
     ingest.add_argument("--rebuild", action="store_true", help="start the index from scratch")
+    ingest.add_argument(
+        "--check",
+        action="store_true",
+        help="only check that Chroma, BM25 and the article table agree (exit 1 if not)",
+    )
     serve = sub.add_parser("serve", help="start the chat UI (default http://127.0.0.1:7860)")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -190,67 +196,13 @@ def format_answer(answer: Any, styled: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _cited(answer: Any) -> tuple[str, ...]:
-    return tuple(c.article for c in answer.citations)
-
-
-def _batch_lines(stream: TextIO) -> Iterator[tuple[str, str | None]]:
-    """(question, conversation id or None) per non-blank line."""
-    for line in stream:
-        line = line.strip()
-        if not line:
-            continue
-        if line.startswith("{"):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                record = None
-            if isinstance(record, dict) and isinstance(record.get("question"), str):
-                conversation = record.get("conversation")
-                yield record["question"], conversation if isinstance(conversation, str) else None
-                continue
-        yield line, None
-
-
-def _run_batch(
-    assistant: Any,
-    source: str,
-    k: int | None,
-    allowed: set[str] | None,
-    answerer: str = "extractive",
-) -> int:
-    """One answer per line; lines sharing a "conversation" id are asked with their history."""
-    from assistant.conversation import Turn
-    from assistant.serialization import answer_to_dict
-
-    if source != "-" and not Path(source).is_file():
-        raise NewsqaError(f"--batch: no such file: {source}")
-    stream = sys.stdin if source == "-" else open(source, encoding="utf-8")  # noqa: SIM115
-    histories: dict[str, list[Turn]] = {}
-    with stream:
-        for question, conversation in _batch_lines(stream):
-            history = histories.setdefault(conversation, []) if conversation else []
-            try:
-                answer = assistant.ask(
-                    question, k=k, articles=allowed, history=list(history), answerer=answerer
-                )
-                record = answer_to_dict(answer)
-                history.append(Turn(answer.question, answer.text, _cited(answer)))
-            except NewsqaError as exc:
-                record = {"question": question, "error": str(exc)}
-            if conversation is not None:
-                record["conversation"] = conversation
-            print(json.dumps(record, ensure_ascii=False), flush=True)
-    return 0
-
-
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.batch is not None:
         if args.question is not None:
             raise NewsqaError("give either a question or --batch FILE, not both")
         assistant = _assistant(settings)
         allowed = _allowed(args, assistant.store)
-        return _run_batch(assistant, args.batch, args.k, allowed, _answerer(args, settings))
+        return run_batch(assistant, args.batch, args.k, allowed, _answerer(args, settings))
     if args.question is None:
         raise NewsqaError('ask needs a question, e.g. newsqa ask "Where did Lavrov meet Wang Yi?"')
     from assistant.assistant import Assistant
@@ -276,8 +228,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
 
     answerer = _answerer(args, settings)
     assistant = _assistant(settings)
-    allowed = _allowed(args, assistant.store)
+    _allowed(args, assistant.store)  # a filter nothing passes is an error before the first "?"
     history: list[Turn] = []
+    if hasattr(sys.stdin, "reconfigure"):  # a line that is not UTF-8 is asked with U+FFFD
+        sys.stdin.reconfigure(errors="replace")
     print(
         "Ask about the articles; follow-up questions use the conversation. "
         "/new starts a new conversation; Ctrl-D (or /quit) quits.",
@@ -297,27 +251,16 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
             print("(new conversation)", file=sys.stderr)
             continue
         try:
+            assistant.store.refresh()  # the filters see articles indexed since the last question
+            allowed = _allowed(args, assistant.store)
             answer = assistant.ask(
                 question, k=args.k, articles=allowed, history=history, answerer=answerer
             )
         except NewsqaError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             continue
-        history.append(Turn(answer.question, answer.text, _cited(answer)))
+        history.append(Turn(answer.question, answer.text, cited(answer)))
         print(format_answer(answer, styled=sys.stdout.isatty()) + "\n")
-
-
-def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from index.factory import open_store
-    from index.ingest import ingest
-
-    store = open_store(settings, create=True, rebuild=args.rebuild)
-    folder = args.dir or store.corpus_dir or settings.corpus_dir
-    if not Path(folder).is_dir():
-        raise NewsqaError(f"{folder} is not a folder")
-    report = ingest(Path(folder), store)
-    print(report.summary())
-    return 0
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -331,6 +274,15 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from eval.runner import run
 
     return run(args, settings)
+
+
+def _check_k(args: argparse.Namespace) -> None:
+    """-k outside 1-50 is an error, not a silent default."""
+    from assistant.assistant import MAX_K
+
+    k = getattr(args, "k", None)
+    if k is not None and not 1 <= k <= MAX_K:
+        raise NewsqaError(f"-k must be from 1 to {MAX_K}, not {k}")
 
 
 COMMANDS = {
@@ -351,7 +303,8 @@ def main(argv: list[str] | None = None) -> int:
         subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
         subparsers.choices[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     try:
-        settings = Settings()
+        settings = load_settings()
+        _check_k(args)
         return COMMANDS[args.command](args, settings)
     except NewsqaError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from index.cleaning import content_segments, locate_segments
 from index.errors import ArticleError, NotContainedError
-from index.metadata import Metadata, metadata_from_text, read_sidecar, titled
+from index.metadata import Metadata, SidecarError, metadata_from_text, read_sidecar, titled
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,18 @@ class Article:
     sha256: str
     segments: tuple[Span, ...]
     meta: Metadata = field(default_factory=Metadata)
+    ignored: tuple[SidecarError, ...] = ()  # a sidecar that could not be used
 
 
 @dataclass(frozen=True)
 class LoadResult:
     articles: list[Article]
     skipped: list[ArticleError]
+
+    @property
+    def ignored(self) -> list[SidecarError]:
+        """Sidecars left out: their articles are indexed with metadata from their text."""
+        return [problem for a in self.articles for problem in a.ignored]
 
 
 def has_article_name(name: str) -> bool:
@@ -158,12 +164,16 @@ def load_article(path: Path) -> Article:
         meta = metadata_from_text(text, segments)
     if not segments:
         raise ArticleError(path.name, "no article text after removing page furniture")
-    sidecar = read_sidecar(path)
+    ignored: tuple[SidecarError, ...] = ()
+    try:  # a bad sidecar never costs its article: it is indexed as if there were none,
+        sidecar = read_sidecar(path)  # and the hash then changes again once it is fixed
+    except SidecarError as exc:
+        sidecar, ignored = None, (exc,)
     if sidecar is not None:
         meta = meta.merged(sidecar)
         digest.update(json.dumps(vars(sidecar), sort_keys=True).encode())
     meta = titled(meta, text, list(segments), sidecar)
-    return Article(path.name, text, digest.hexdigest(), tuple(segments), meta)
+    return Article(path.name, text, digest.hexdigest(), tuple(segments), meta, ignored)
 
 
 def _candidates(folder: Path) -> list[Path]:

@@ -73,7 +73,10 @@ class MiniLMEmbedding:
         model_path: Path | None = None,
         tokenizer_path: Path | None = None,
         batch_size: int = 2,
+        threads: int = 2,
     ) -> None:
+        """``threads``: onnxruntime's intra-op threads; 1 for an indexer that runs beside
+        readers (the UI's uploads), leaving the other core to their questions."""
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -88,7 +91,7 @@ class MiniLMEmbedding:
         self._tokenizer.enable_truncation(max_length=MAX_WORDPIECES)
         options = ort.SessionOptions()
         options.log_severity_level = 3
-        options.intra_op_num_threads = 2
+        options.intra_op_num_threads = threads
         # The arena keeps the peak of every batch shape for good (840 MB for 32 long chunks).
         options.enable_cpu_mem_arena = False
         self._session = ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])

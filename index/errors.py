@@ -40,3 +40,7 @@ class IndexMismatchError(StoreError):
 
 class DamagedIndexError(StoreError):
     """The index files exist but cannot be read: ``newsqa ingest --rebuild`` builds them again."""
+
+
+class SettingsError(NewsqaError):
+    """A ``NEWSQA_*`` setting has a value out of range or of the wrong kind."""

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from index.clients import ClientSource, forget_source, source_for
 from index.embedding import MiniLMEmbedding
 from index.errors import DamagedIndexError, NewsqaError, StoreError
-from index.settings import Settings
+from index.settings import Settings, check_url
 from index.store import ChunkStore
 
 log = logging.getLogger(__name__)
@@ -52,14 +53,15 @@ def make_client(settings: Settings) -> Any:
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
     if settings.chroma_url:
-        url = urlparse(settings.chroma_url)
-        if url.scheme not in ("http", "https") or not url.hostname:
+        try:  # settings built in code skip the environment's validation
+            url = urlparse(check_url(settings.chroma_url) or "")
+        except ValueError as exc:
             raise StoreError(
                 f"NEWSQA_CHROMA_URL must look like http://host:port, not {settings.chroma_url!r}"
-            )
+            ) from exc
         try:
             return chromadb.HttpClient(
-                host=url.hostname,
+                host=url.hostname or "",
                 port=url.port or (443 if url.scheme == "https" else 8000),
                 ssl=url.scheme == "https",
                 settings=chroma_settings,
@@ -74,6 +76,7 @@ def make_client(settings: Settings) -> Any:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # chromadb's own, sqlite's and the file system's errors
         _forget_client(path)
+        forget_source(str(path.absolute()))
         raise _problem(settings, exc) from exc
 
 
@@ -87,11 +90,27 @@ def _set_aside(settings: Settings) -> Path:
         if source.exists():
             source.rename(target / name)
     _forget_client(chroma_dir(settings))
+    forget_source(str(chroma_dir(settings).absolute()))
     return target
 
 
+def client_source(settings: Settings) -> ClientSource:
+    """The Chroma client this process shares among the stores of ``settings``' index."""
+    if settings.chroma_url:
+        make = lambda: make_client(settings)  # noqa: E731
+        return source_for(settings.chroma_url, make, make, renewable=False)
+    path = chroma_dir(settings).absolute()
+
+    def fresh() -> Any:  # a new embedded client reads what other processes wrote
+        _forget_client(chroma_dir(settings))
+        return make_client(settings)
+
+    return source_for(str(path), lambda: make_client(settings), fresh, renewable=True)
+
+
 def _open(settings: Settings, model: MiniLMEmbedding, create: bool, rebuild: bool) -> ChunkStore:
-    store = ChunkStore(make_client(settings), model, settings.data_dir, settings.collection)
+    source = client_source(settings)
+    store = ChunkStore(source.client, model, settings.data_dir, settings.collection, source=source)
     try:
         if rebuild:
             store.drop()
@@ -101,6 +120,7 @@ def _open(settings: Settings, model: MiniLMEmbedding, create: bool, rebuild: boo
     except Exception as exc:  # a damaged collection, segment or BM25 file
         if not settings.chroma_url:
             _forget_client(chroma_dir(settings))
+            forget_source(str(chroma_dir(settings).absolute()))
         raise _problem(settings, exc) from exc
 
 

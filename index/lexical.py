@@ -13,9 +13,12 @@ this module scores them, changes them and keeps their manifest.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import shutil
+import time
+import uuid
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
@@ -28,7 +31,7 @@ from index.terms import TERMS_VERSION
 K1, B = 1.5, 0.75
 MAX_SEGMENTS = 8
 MAX_DEAD_SHARE = 0.25
-FORMAT = f"newsqa-bm25-v2-terms{TERMS_VERSION}"
+FORMAT = f"newsqa-bm25-v3-terms{TERMS_VERSION}"
 
 
 class LexicalIndex:
@@ -36,6 +39,7 @@ class LexicalIndex:
 
     def __init__(self, segments: list[Segment] | None = None) -> None:
         self.segments: list[Segment] = segments or []
+        self.extra: dict = {}  # what the store keeps in the manifest (the article table)
         self._saved: set[int] = set()  # segments whose postings are on disk
         self._dead_changed: set[int] = set()  # saved segments with new tombstones
 
@@ -161,33 +165,33 @@ class LexicalIndex:
         self.segments = keep + ([merged] if len(merged) else [])
 
     # -- persistence ----------------------------------------------------------------------
-    def save(self, folder: Path) -> None:
-        """Write new segments and changed tombstones, then swap the manifest in.
-
-        Not atomic as a whole: the store marks the index dirty around a change, and a
-        dirty index is rebuilt from Chroma on the next open."""
+    def save(self, folder: Path, extra: dict | None = None) -> None:
+        """Write new segments and changed tombstones (under new names), then swap in the
+        manifest that names them, with ``extra``: one atomic commit. Files the new manifest
+        no longer names are removed afterwards (a reader that loaded the old manifest keeps
+        its memory-mapped arrays; one loading just then retries)."""
         folder.mkdir(parents=True, exist_ok=True)
-        names: list[str] = []
+        entries: list[dict[str, str]] = []
         for seg in self.segments:
             name = getattr(seg, "_name", None)
             if name is None or id(seg) not in self._saved:
                 name = _fresh_name(folder)
                 seg.save(folder / name)
-                seg._name = name  # type: ignore[attr-defined]
+                seg._name, seg._dead_file = name, "dead.npy"  # type: ignore[attr-defined]
                 self._saved.add(id(seg))
             elif id(seg) in self._dead_changed:
-                staging = folder / name / "dead.tmp.npy"
-                np.save(staging, seg.dead, allow_pickle=False)
-                staging.replace(folder / name / "dead.npy")
-            names.append(name)
+                dead_file = f"dead-{uuid.uuid4().hex[:12]}.npy"
+                np.save(folder / name / dead_file, seg.dead, allow_pickle=False)
+                seg._dead_file = dead_file  # type: ignore[attr-defined]
+            entries.append({"name": name, "dead": seg._dead_file})  # type: ignore[attr-defined]
         self._dead_changed.clear()
-        manifest = folder / "manifest.json"
-        staging = folder / "manifest.json.tmp"
-        staging.write_text(json.dumps({"format": FORMAT, "segments": names}), encoding="utf-8")
-        staging.replace(manifest)
-        for stale in folder.glob("seg-*"):
-            if stale.name not in names:
-                shutil.rmtree(stale, ignore_errors=True)
+        if extra is not None:
+            self.extra = extra
+        manifest = {"format": FORMAT, "segments": entries, **self.extra}
+        staging = folder / f"manifest.json.{uuid.uuid4().hex[:8]}.tmp"
+        staging.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+        staging.replace(folder / "manifest.json")
+        _collect(folder, entries)
 
     @classmethod
     def load(cls, folder: Path) -> LexicalIndex | None:
@@ -200,12 +204,13 @@ class LexicalIndex:
             if data.get("format") != FORMAT:  # older terms: the store rebuilds it from Chroma
                 raise ValueError(f"it was built as {data.get('format')!r}, not {FORMAT!r}")
             index = cls()
-            for name in data["segments"]:
-                seg = Segment.load(folder / name)
-                seg._name = name  # type: ignore[attr-defined]
+            for entry in data["segments"]:
+                seg = Segment.load(folder / entry["name"], entry["dead"])
+                seg._name, seg._dead_file = entry["name"], entry["dead"]  # type: ignore[attr-defined]
                 index.segments.append(seg)
                 index._saved.add(id(seg))
             index._check()
+            index.extra = {k: v for k, v in data.items() if k not in ("format", "segments")}
             return index
         except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
             raise StoreError(f"the BM25 index in {folder} cannot be read ({exc})") from exc
@@ -219,12 +224,27 @@ class LexicalIndex:
                 raise ValueError("segment postings are truncated")
 
 
+def _collect(folder: Path, entries: list[dict[str, str]]) -> None:
+    """Remove the segments and tombstone files that ``entries`` (the manifest) do not name."""
+    named = {e["name"]: e["dead"] for e in entries}
+    for path in folder.glob("seg-*"):
+        if path.name not in named:
+            shutil.rmtree(path, ignore_errors=True)
+            continue
+        for dead in path.glob("dead*.npy"):
+            if dead.name != named[path.name]:
+                dead.unlink(missing_ok=True)
+    for stale in folder.glob("manifest.json.*.tmp"):
+        with contextlib.suppress(OSError):
+            if time.time() - stale.stat().st_mtime > 60:
+                stale.unlink()
+
+
 def _fresh_name(folder: Path) -> str:
-    taken = {p.name for p in folder.glob("seg-*")}
-    i = len(taken)
-    while f"seg-{i:06d}" in taken:
-        i += 1
-    return f"seg-{i:06d}"
+    """A segment name never used before (a reader may still be loading a removed one)."""
+    while (folder / (name := f"seg-{uuid.uuid4().hex[:12]}")).exists():
+        continue
+    return name
 
 
 def _allowed(seg: Segment, include: Collection[str] | None, exclude: Collection[str]):

@@ -212,17 +212,21 @@ def _sidecars(path: Path) -> list[Path]:
 
 
 def delete_article(corpus_dir: Path, article_id: str, store: ChunkStore, trash_dir: Path) -> None:
-    """Move the article file (and its sidecar) to ``trash_dir``, then drop its chunks."""
-    name = _plain_id(article_id, store.articles().keys())
-    path = corpus_dir / name
-    try:
-        for sidecar in _sidecars(path):
-            _to_trash(sidecar, trash_dir)
-        _to_trash(path, trash_dir)
-    except OSError as exc:
-        raise ArticleError(name, f"cannot be moved to {trash_dir} ({exc})") from exc
-    store.remove({name})
-    store.commit()
+    """Move the article file (and its sidecar) to ``trash_dir``, then drop its chunks
+    (under the write lock, from the newest committed version: another process may have
+    indexed the article)."""
+    with store.lock.held():
+        store.refresh()
+        name = _plain_id(article_id, store.articles().keys())
+        path = corpus_dir / name
+        try:
+            for sidecar in _sidecars(path):
+                _to_trash(sidecar, trash_dir)
+            _to_trash(path, trash_dir)
+        except OSError as exc:
+            raise ArticleError(name, f"cannot be moved to {trash_dir} ({exc})") from exc
+        store.remove({name})
+        store.commit()
 
 
 @dataclass(frozen=True)

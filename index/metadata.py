@@ -223,8 +223,13 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+class SidecarError(ArticleError):
+    """A sidecar that cannot be used: the article is indexed as if it had none."""
+
+
 def read_sidecar(path: Path) -> Metadata | None:
-    """``NAME.meta.json`` (or ``NAME.ext.meta.json``) beside the article, if there is one."""
+    """``NAME.meta.json`` (or ``NAME.ext.meta.json``) beside the article, if there is one;
+    ``SidecarError`` naming the sidecar (and the field) when it cannot be used."""
     candidates = [
         path.with_name(path.stem + ".meta.json"),
         path.with_name(path.name + ".meta.json"),
@@ -233,22 +238,25 @@ def read_sidecar(path: Path) -> Metadata | None:
     if sidecar is None:
         return None
     if sidecar.resolve().parent != path.parent.resolve():
-        raise ArticleError(sidecar.name, "is a link to a file outside the article folder")
+        raise SidecarError(sidecar.name, "is a link to a file outside the article folder")
     try:
         data = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ArticleError(sidecar.name, f"not a readable JSON object ({exc})") from exc
+    except (OSError, UnicodeDecodeError, RecursionError, json.JSONDecodeError) as exc:
+        raise SidecarError(sidecar.name, f"not a readable JSON object ({exc})") from exc
     if not isinstance(data, dict):
-        raise ArticleError(sidecar.name, "must be a JSON object")
+        raise SidecarError(sidecar.name, "must be a JSON object")
     fields: dict[str, str | None] = {}
     for key in SIDECAR_FIELDS:
         value = data.get(key)
         if value is not None and not isinstance(value, str):
-            raise ArticleError(sidecar.name, f"field {key!r} must be a string")
+            raise SidecarError(sidecar.name, f"field {key!r} must be a string, not {value!r:.60}")
         fields[key] = value.strip() or None if isinstance(value, str) else None
     if fields["date"]:
         try:
             fields["date"] = dt.date.fromisoformat(fields["date"][:10]).isoformat()
         except ValueError as exc:
-            raise ArticleError(sidecar.name, "field 'date' must be YYYY-MM-DD") from exc
+            shown = f"{fields['date']!r:.40}"
+            raise SidecarError(
+                sidecar.name, f"field 'date' must be a date as YYYY-MM-DD, not {shown}"
+            ) from exc
     return Metadata(**fields)

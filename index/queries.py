@@ -94,3 +94,13 @@ def _where(include: Collection[str] | None, exclude: Collection[str]) -> dict[st
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def all_ids(collection: Any) -> list[str]:
+    """Every chunk id in the collection, a page at a time (ids only: cheap)."""
+    out: list[str] = []
+    while True:
+        page = collection.get(include=[], limit=_PAGE * 5, offset=len(out))
+        out.extend(page["ids"])
+        if len(page["ids"]) < _PAGE * 5:
+            return out

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -119,32 +119,74 @@ def chunk_from(chunk_id: str, text: str, meta: dict[str, Any]) -> Chunk:
     )
 
 
-def count_into(records: dict[str, ArticleRecord], meta: dict[str, Any]) -> None:
-    name = meta["article"]
-    known = records.get(name)
-    fields = {k: meta.get(k) for k in META_FIELDS}
-    count = known.chunks + 1 if known else 1
-    records[name] = ArticleRecord(name, meta["sha256"], Metadata(**fields), count)
+def chunk_id(article: str, sha256: str, n: int) -> str:
+    """``<article>:<sha12>:<n>``: a chunk's id names its article's content, so edits get new ids."""
+    return f"{article}:{sha256[:12]}:{n}"
 
 
-def read_articles(path: Path) -> dict[str, ArticleRecord] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return {
-            name: ArticleRecord(
-                name, r["sha256"], Metadata(**{k: r.get(k) for k in META_FIELDS}), r["chunks"]
-            )
-            for name, r in sorted(data.items())
-        }
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+def parse_chunk_id(cid: str) -> tuple[str, str, int] | None:
+    """(article, sha12, n) of a chunk id; None for an id that is not one of ours."""
+    head, _, n = cid.rpartition(":")
+    article, _, sha = head.rpartition(":")
+    return (article, sha, int(n)) if article and sha and n.isdigit() else None
 
 
-def write_articles(path: Path, records: dict[str, ArticleRecord]) -> None:
-    data = {
+def expected_ids(record: ArticleRecord) -> list[str]:
+    """The chunk ids the article table says ``record`` has."""
+    return [chunk_id(record.id, record.sha256, n) for n in range(record.chunks)]
+
+
+def articles_from_json(data: dict[str, Any]) -> dict[str, ArticleRecord]:
+    return {
+        name: ArticleRecord(
+            name, r["sha256"], Metadata(**{k: r.get(k) for k in META_FIELDS}), int(r["chunks"])
+        )
+        for name, r in sorted(data.items())
+    }
+
+
+def articles_to_json(records: dict[str, ArticleRecord]) -> dict[str, Any]:
+    return {
         name: {"sha256": r.sha256, "chunks": r.chunks, **vars(r.meta)}
         for name, r in sorted(records.items())
     }
-    staging = path.with_name(path.name + ".tmp")
-    staging.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    staging.replace(path)
+
+
+def whole_articles(metas: dict[str, dict[str, Any]]) -> dict[str, ArticleRecord]:
+    """The article table from the chunks' metadata (id -> metadata): only articles whose
+    chunks are exactly one whole version (one hash, numbered 0..n-1) are kept."""
+    found: dict[str, dict[str, set[int]]] = {}
+    first: dict[str, dict[str, Any]] = {}
+    for cid, meta in metas.items():
+        parsed = parse_chunk_id(cid)
+        if parsed is None or parsed[0] != meta.get("article"):
+            continue
+        found.setdefault(parsed[0], {}).setdefault(str(meta.get("sha256")), set()).add(parsed[2])
+        first.setdefault(parsed[0], meta)
+    records = {}
+    for name, versions in sorted(found.items()):
+        if len(versions) != 1:
+            continue
+        ((sha, numbers),) = versions.items()
+        if numbers != set(range(len(numbers))):
+            continue
+        fields = {k: first[name].get(k) for k in META_FIELDS}
+        records[name] = ArticleRecord(name, sha, Metadata(**fields), len(numbers))
+    return records
+
+
+def chunk_rows(
+    items: Sequence[Prepared],
+) -> tuple[list[str], list[np.ndarray], list[str], list[dict[str, Any]]]:
+    """Ids, vectors, texts and metadata of every chunk of ``items``, as Chroma takes them."""
+    ids, vectors, docs, metas = [], [], [], []
+    for item in items:
+        following = [*item.chunks[1:], None]
+        for chunk, vec, svec, after in zip(
+            item.chunks, item.vectors, item.sentence_vectors, following, strict=True
+        ):
+            ids.append(chunk.id)
+            vectors.append(vec)
+            docs.append(chunk.text)
+            metas.append(chunk_metadata(item.article, chunk, svec, after))
+    return ids, vectors, docs, metas

@@ -76,12 +76,12 @@ class Segment:
             np.save(folder / f"{name}.npy", getattr(self, name), allow_pickle=False)
 
     @classmethod
-    def load(cls, folder: Path) -> Segment:
+    def load(cls, folder: Path, dead_file: str = "dead.npy") -> Segment:
         arrays = {
             name: np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
             for name in ("terms", "indptr", "rows", "tf", "ids", "articles", "lengths")
         }
-        dead = np.load(folder / "dead.npy", allow_pickle=False).copy()
+        dead = np.load(folder / dead_file, allow_pickle=False).copy()
         return cls(**arrays, dead=dead)
 
 

@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEEDS
 
 SEED_QUESTION = "Who invited Wang Yi to Moscow for his December visit?"
 GOOD = "Harbour reopens\n\nThe harbour of Tallinn reopened on Monday after storm repairs.\n"
 MB = 1024 * 1024
 NOBODY = 65534
+SEED_NAMES = frozenset(p.name for p in SEEDS.iterdir())
 
 
 def settings_for(world: dict[str, Path]) -> Any:
@@ -30,14 +31,14 @@ def settings_for(world: dict[str, Path]) -> Any:
     return Settings(data_dir=world["data"], corpus_dir=world["corpus"], chroma_url=None)
 
 
-def assert_seeds_answerable(store: Any, settings: Any, corpus: Path) -> None:
+def assert_seeds_answerable(store: Any, settings: Any, corpus: Path, seeds: int = 5) -> None:
     from assistant.factory import assistant_for
 
     answer = assistant_for(store, settings).ask(SEED_QUESTION)
     assert not answer.refused and "Shoigu" in answer.text
     for c in answer.citations:
         assert (corpus / c.article).read_text(encoding="utf-8")[c.start : c.end] == c.quote
-    assert {f"{i:03d}" for i in range(5)} <= {a[:3] for a in store.articles()}
+    assert {f"{i:03d}" for i in range(seeds)} <= {a[:3] for a in store.articles()}
 
 
 def no_traceback(caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]) -> None:

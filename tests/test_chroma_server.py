@@ -27,7 +27,7 @@ def test_server_store_ingests_answers_adds_and_deletes(tmp_path: Path, model: An
         store = open_store(settings, model, create=True)
         assert ingest(corpus, store, bar=False).added == 5
         local = data / "bm25" / settings.collection
-        assert (local / "manifest.json").exists() and (local / "articles.json").exists()
+        assert (local / "manifest.json").exists() and (local / "GENERATION").exists()
         assert not (data / "chroma").exists()
         assert (tmp_path / "server" / "chroma.sqlite3").exists()
 

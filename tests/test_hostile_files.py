@@ -22,6 +22,7 @@ import pytest
 from tests.hostile import (
     GOOD,
     MB,
+    SEED_NAMES,
     assert_seeds_answerable,
     no_traceback,
     outside_file,
@@ -113,8 +114,9 @@ def _sidecar_link(corpus: Path) -> str:
 class FileCase:
     id: str
     plant: Callable[[Path], str]
-    reason: str  # in the skip message, after the file's name
+    reason: str  # in the skip message (or the sidecar warning), after the file's name
     indexed: bool = False  # True: the file is usable after all and must be indexed
+    sidecar: bool = False  # a bad sidecar: its article indexed as if it had none, a warning
 
 
 FILE_CASES = [
@@ -154,11 +156,34 @@ FILE_CASES = [
     FileCase("fifo", _fifo, "named pipe (FIFO)"),
     FileCase("socket", _socket, "a socket"),
     FileCase("non-utf8-name", _bad_name, "file name is not UTF-8"),
-    FileCase("sidecar-not-json", _sidecar("s1.txt", "{title: nope"), "not a readable JSON"),
-    FileCase("sidecar-not-object", _sidecar("s2.txt", "[1, 2]"), "must be a JSON object"),
-    FileCase("sidecar-bad-date", _sidecar("s3.txt", '{"date": "31/12/2024"}'), "YYYY-MM-DD"),
-    FileCase("sidecar-binary", _sidecar("s4.txt", b"\xff\xfe\x00{"), "not a readable JSON"),
-    FileCase("sidecar-link-outside", _sidecar_link, "outside the article folder"),
+    # issue 21: a bad sidecar never costs its article
+    FileCase(
+        "sidecar-not-json", _sidecar("s1.txt", "{title: nope"), "not a readable JSON", True, True
+    ),
+    FileCase(
+        "sidecar-not-object", _sidecar("s2.txt", "[1, 2]"), "must be a JSON object", True, True
+    ),
+    FileCase(
+        "sidecar-bad-date", _sidecar("s3.txt", '{"date": "31/12/2024"}'), "'date'", True, True
+    ),
+    FileCase(
+        "sidecar-impossible-date",
+        _sidecar("s5.txt", '{"date": "2024-13-45", "title": "Kept?"}'),
+        "field 'date' must be a date as YYYY-MM-DD, not '2024-13-45'",
+        True,
+        True,
+    ),
+    FileCase(
+        "sidecar-title-number",
+        _sidecar("s6.txt", '{"title": 5}'),
+        "field 'title' must be a string, not 5",
+        True,
+        True,
+    ),
+    FileCase(
+        "sidecar-binary", _sidecar("s4.txt", b"\xff\xfe\x00{"), "not a readable JSON", True, True
+    ),
+    FileCase("sidecar-link-outside", _sidecar_link, "outside the article folder", True, True),
     FileCase("sidecar-name-too-long", _long_sidecar, "", indexed=True),
     FileCase(
         "many-periods-line",
@@ -205,7 +230,11 @@ def test_a_bad_file_in_the_folder_is_skipped_by_name_and_nothing_is_lost(
     messages = [str(p) for p in report.skipped]
     if case.indexed:
         assert messages == [] and report.added == 1, messages
-    else:
+    if case.sidecar:  # named with its field; the article's metadata comes from its text
+        assert any(w.startswith(f"{shown}: ") and case.reason in w for w in report.warnings)
+        (article,) = (r for r in store.articles().values() if r.id not in SEED_NAMES)
+        assert article.meta.title == "Harbour reopens" and article.meta.date is None
+    elif not case.indexed:
         assert any(m.startswith(f"{shown}: ") and case.reason in m for m in messages), messages
         assert report.added == 0 and report.removed == 0
         assert not any(a.startswith(shown) for a in store.articles())
@@ -240,3 +269,92 @@ def test_one_bad_file_among_good_ones_never_stops_the_others(
     report = ingest(world["corpus"], store, bar=False)
     assert report.added == 1 and len(report.skipped) == 8
     assert "harbour.txt" in store.articles()
+
+
+# --- issue 21: a bad sidecar never costs an article ------------------------------------------
+
+
+def test_bad_sidecars_beside_every_seed_keep_every_article_and_are_reread_once_fixed(
+    world: dict[str, Path], model: Any
+) -> None:
+    from index.factory import open_store
+    from index.ingest import ingest
+
+    seeds = sorted(SEED_NAMES)
+    bad = ["{not json", '{"title": 5}', '{"date": "2024-13-45"}', "[]", '{"url": 7}']
+    for name, sidecar in zip(seeds, bad, strict=True):
+        (world["corpus"] / (Path(name).stem + ".meta.json")).write_text(sidecar, encoding="utf-8")
+    store = open_store(settings_for(world), model)
+    before = store.articles()
+    report = ingest(world["corpus"], store, bar=False)
+    assert report.removed == 0 and set(store.articles()) == set(before)
+    assert len(report.warnings) == 5 and not report.skipped
+    assert all(r.meta == before[r.id].meta for r in store.articles().values())
+    assert any(
+        "000_" in w and "meta.json: " in w and "not a readable JSON" in w for w in report.warnings
+    )
+    assert any("field 'title' must be a string, not 5" in w for w in report.warnings)
+    assert_seeds_answerable(store, settings_for(world), world["corpus"])
+
+    fixed = Path(seeds[2]).stem + ".meta.json"
+    (world["corpus"] / fixed).write_text('{"date": "2024-12-13", "title": "Fixed"}', "utf-8")
+    again = ingest(world["corpus"], store, bar=False)
+    assert (again.updated, again.removed, len(again.warnings)) == (1, 0, 4)
+    meta = store.articles()[seeds[2]].meta
+    assert (meta.title, meta.date) == ("Fixed", "2024-12-13")
+
+
+# --- issue 21: one repetitive article cannot flood the results --------------------------------
+
+
+def test_a_repetitive_article_stores_each_chunk_text_once(
+    world: dict[str, Path], model: Any
+) -> None:
+    from index.articles import load_article
+    from index.chunking import chunk_article
+    from index.factory import open_store
+    from index.ingest import ingest
+
+    unit = "The harbour wall was inspected again. Divers checked the moorings of the ferry. "
+    (world["corpus"] / "repeat.txt").write_text("Storm notes\n\n" + unit * 400, encoding="utf-8")
+    raw = chunk_article(load_article(world["corpus"] / "repeat.txt"))
+    store = open_store(settings_for(world), model)
+    report = ingest(world["corpus"], store, bar=False)
+    assert report.added == 1 and report.unchanged == 5
+    kept = store.articles()["repeat.txt"].chunks
+    texts = [" ".join(c.text.split()) for c in raw]
+    assert kept == len(set(texts)) <= 4 < len(raw) == 39
+    stored = store.fetch(store.lexical.chunk_ids({"repeat.txt"}))
+    assert sorted(s.chunk.index for s in stored.values()) == list(range(kept))
+    answer = store_answer(store, world, "Who checked the moorings of the ferry?")
+    assert len({p.chunk_id for p in answer.passages}) == len(answer.passages)
+    assert_seeds_answerable(store, settings_for(world), world["corpus"])
+
+
+def store_answer(store: Any, world: dict[str, Path], question: str) -> Any:
+    from assistant.factory import assistant_for
+
+    answer = assistant_for(store, settings_for(world)).ask(question)
+    for p in answer.passages:
+        assert (world["corpus"] / p.article).read_text(encoding="utf-8")[p.start : p.end] == p.text
+    return answer
+
+
+def test_an_article_over_the_chunk_limit_is_indexed_with_a_warning_naming_it(
+    world: dict[str, Path], model: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.ingest
+    from index.factory import open_store
+    from index.ingest import ingest
+
+    monkeypatch.setattr(index.ingest, "MAX_ARTICLE_CHUNKS", 3)
+    text = "Long report\n\n" + "".join(
+        f"Paragraph {i} reports that the harbour crane number {i} was repaired on day {i}.\n\n"
+        for i in range(60)
+    )
+    (world["corpus"] / "long.txt").write_text(text, encoding="utf-8")
+    store = open_store(settings_for(world), model)
+    report = ingest(world["corpus"], store, bar=False)
+    assert report.added == 1 and store.articles()["long.txt"].chunks > 3
+    assert [w for w in report.warnings if w.startswith("long.txt has ")]
+    assert "(over 3): indexed" in report.warnings[0]

@@ -9,7 +9,6 @@ import pytest
 
 from index.articles import load_article, load_articles
 from index.chunking import MAX_CHUNK_TOKENS, chunk_article
-from index.errors import ArticleError
 from tests.conftest import SEEDS
 
 
@@ -71,11 +70,13 @@ def test_sidecar_overrides_metadata(tmp_path: Path) -> None:
     )
 
 
-def test_bad_sidecar_date_names_the_file_and_field(tmp_path: Path) -> None:
+def test_bad_sidecar_date_names_the_file_and_field_and_keeps_the_article(tmp_path: Path) -> None:
     (tmp_path / "s.txt").write_text("Some text.\n", encoding="utf-8")
     (tmp_path / "s.meta.json").write_text('{"date": "last week"}', encoding="utf-8")
-    with pytest.raises(ArticleError, match=r"s\.meta\.json.*'date'"):
-        load_article(tmp_path / "s.txt")
+    article = load_article(tmp_path / "s.txt")
+    (problem,) = article.ignored
+    assert str(problem).startswith("s.meta.json: field 'date' must be a date as YYYY-MM-DD")
+    assert article.meta.date is None
 
 
 @pytest.mark.parametrize(

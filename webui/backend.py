@@ -1,5 +1,10 @@
-"""What every session of the app shares: the assistant, its index and the lock that guards
-them. Per-session values (the chat, its answers) come to the handlers as arguments."""
+"""What every session of the app shares: the assistant (the reader) and a writer store beside
+it. Per-session values (the chat, its answers) come to the handlers as arguments.
+
+Asks never wait for an upload: the writer indexes with its own model session (one thread)
+under the data dir's write lock, and the reader answers from the last committed version
+until the writer commits; before each answer or library view it follows the newest commit,
+whether this app, `newsqa ingest` or another process wrote it (issue 21)."""
 
 from __future__ import annotations
 
@@ -17,14 +22,28 @@ if TYPE_CHECKING:
     from assistant.assistant import Assistant
     from index.library import ArticleFilter
     from index.records import ArticleRecord
+    from index.store import ChunkStore
 
 
 class Backend:
-    """The assistant behind one lock: one writer (upload, delete) or one reader at a time."""
+    """The assistant (asks, one at a time) and a writer store for uploads and deletions."""
 
     def __init__(self, assistant: Assistant, settings: Settings) -> None:
         self.assistant, self.settings = assistant, settings
-        self.lock = threading.RLock()
+        self.lock = threading.RLock()  # asks; never held by an upload or a deletion
+        self._writer: ChunkStore | None = None
+        self._writer_made = threading.Lock()
+
+    def writer(self) -> ChunkStore:
+        """The store uploads and deletions change: the same index as the assistant's, with
+        its own model session on one thread (the other core stays with the asks)."""
+        with self._writer_made:
+            if self._writer is None:
+                from index.embedding import MiniLMEmbedding
+
+                store = self.assistant.store
+                self._writer = store.sibling(MiniLMEmbedding(threads=1)).open()
+            return self._writer
 
     @property
     def corpus_dir(self) -> Path:
@@ -36,9 +55,9 @@ class Backend:
         return "llm" if getattr(self.assistant, "llm", None) is not None else "extractive"
 
     def articles(self) -> dict[str, ArticleRecord]:
-        """Every indexed article, read under the lock."""
-        with self.lock:
-            return self.assistant.store.articles()
+        """Every indexed article of the newest committed version."""
+        self.assistant.store.refresh()
+        return self.assistant.store.articles()
 
     def ask(
         self,

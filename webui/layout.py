@@ -175,13 +175,17 @@ def library_tab(library: Library, settings: Settings, follow: list[Any]) -> list
         article = gr.Dropdown([], label="Article", scale=3, allow_custom_value=True)
         delete = gr.Button("Delete article", variant="stop", scale=1)
     status = gr.Markdown(label="Status", latex_delimiters=[])
+    reload = gr.Button("Reload the library (e.g. after `newsqa ingest`)", size="sm")
     refresh = [table, article, *follow]
 
     def upload(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         return library.upload(files, progress)
 
-    add.click(upload, [files], [status, *refresh], api_name="upload").then(
+    # Uploads and deletions queue on their own (one at a time), never in the asks' slots.
+    writes = {"concurrency_limit": 1, "concurrency_id": "library"}
+    add.click(upload, [files], [status, *refresh], api_name="upload", **writes).then(
         lambda: None, None, [files], api_visibility="private"
     )
-    delete.click(library.delete, [article], [status, *refresh], api_name="delete")
+    delete.click(library.delete, [article], [status, *refresh], api_name="delete", **writes)
+    reload.click(library.refresh, None, refresh, api_visibility="private")
     return refresh

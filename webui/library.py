@@ -53,20 +53,30 @@ class Library:
         lines = [f"Added {name}" for name in report.saved]
         lines += [f"Refused {msg}" for msg in [*refused, *map(str, report.refused)]]
         lines += [f"Not indexed {err}" for err in (report.ingest.skipped if report.ingest else [])]
+        lines += [f"Note: {note}" for note in (report.ingest.warnings if report.ingest else [])]
         return ("\n".join(f"- {esc(line)}" for line in lines), *self.refresh())
 
     def _add(self, uploads: list[tuple[str, bytes]], progress: Any) -> UploadReport:
-        """Save and index the files that were read, under the lock."""
+        """Save and index the files that were read, beside the asks: under the data dir's
+        write lock (another writer first: the progress says so), with the writer store."""
         from index.library import add_uploads
 
         b = self.backend
-        with b.lock:
+        writer = b.writer()
+
+        def waiting(line: str) -> None:
+            progress(0, desc=f"waiting: {line}")
+
+        def indexed(done: int, total: int, name: str) -> None:
+            progress((done, total), desc=f"indexing {name}", unit="chunks")
+
+        with writer.lock.held(say=waiting):  # saving and indexing are one change
             return add_uploads(
                 b.corpus_dir,
                 uploads,
-                b.assistant.store,
+                writer,
                 max_bytes=b.settings.max_upload_bytes,
-                progress=lambda done, total, name: progress((done, total), desc=f"indexing {name}"),
+                progress=indexed,
             )
 
     def delete(self, article: str | None) -> tuple[Any, ...]:
@@ -78,8 +88,7 @@ class Library:
         try:
             if not article:
                 raise NewsqaError("choose the article to delete first")
-            with b.lock:
-                delete_article(b.corpus_dir, article, b.assistant.store, trash)
+            delete_article(b.corpus_dir, article, b.writer(), trash)  # under the write lock
         except Exception as exc:
             return self._refusal(exc)
         return (f"Deleted {esc(article)}; the file is kept in {esc(str(trash))}", *self.refresh())
