@@ -38,6 +38,27 @@ class Passage:
         default_factory=lambda: np.zeros((0, 0), np.float32), compare=False, repr=False
     )  # one unit row per sentence, in ``sentences`` order (empty when unknown)
 
+    def cite(
+        self, n: int, start: int, end: int, quote: str, score: float, focus: Span | None = None
+    ) -> Citation:
+        """Citation ``[n]`` of ``quote`` (the article's text at ``[start, end)``) in this
+        passage's article, with its title, dates and source."""
+        return Citation(
+            n=n,
+            article=self.article,
+            title=self.title,
+            title_source=self.title_source,
+            date=self.date,
+            source=self.source,
+            start=start,
+            end=end,
+            quote=quote,
+            score=score,
+            focus=focus,
+            dateline=self.dateline,
+            month_day=self.month_day,
+        )
+
 
 @dataclass(frozen=True)
 class Citation:

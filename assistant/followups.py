@@ -110,18 +110,4 @@ def previous_event(
 
 
 def _citation(p: Passage, start: int, end: int, quote: str, focus: tuple[int, int]) -> Citation:
-    return Citation(
-        n=1,
-        article=p.article,
-        title=p.title,
-        title_source=p.title_source,
-        date=p.date,
-        source=p.source,
-        start=start,
-        end=end,
-        quote=quote,
-        score=p.score,
-        focus=focus,
-        dateline=p.dateline,
-        month_day=p.month_day,
-    )
+    return p.cite(1, start, end, quote, p.score, focus)

@@ -252,20 +252,8 @@ def _drafted(reading: Reading, chosen: list[tuple[Candidate, float]], confidence
 def _citations(chosen: list[tuple[Candidate, float]], focus: Span | None) -> tuple[Citation, ...]:
     """The quoted sentences as citations [1], [2]...; ``focus`` (the short answer) is in [1]."""
     return tuple(
-        Citation(
-            n=n,
-            article=c.passage.article,
-            title=c.passage.title,
-            title_source=c.passage.title_source,
-            date=c.passage.date,
-            source=c.passage.source,
-            start=c.span[0],
-            end=c.span[1],
-            quote=c.text,
-            score=round(float(p), 4),
-            focus=focus if n == 1 else None,
-            dateline=c.passage.dateline,
-            month_day=c.passage.month_day,
+        c.passage.cite(
+            n, c.span[0], c.span[1], c.text, round(float(p), 4), focus if n == 1 else None
         )
         for n, (c, p) in enumerate(chosen, start=1)
     )

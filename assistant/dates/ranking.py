@@ -121,20 +121,7 @@ def lead_citation(passages: Sequence[Passage], constraint: DateConstraint) -> Ci
     if constraint.order == "earliest":
         top = min(dated, key=lambda p: (sort_key(p.date, p.month_day), p.start))
     start, end = top.sentences[0]
-    return Citation(
-        n=1,
-        article=top.article,
-        title=top.title,
-        title_source=top.title_source,
-        date=top.date,
-        source=top.source,
-        start=start,
-        end=end,
-        quote=top.text[start - top.start : end - top.start],
-        score=top.score,
-        dateline=top.dateline,
-        month_day=top.month_day,
-    )
+    return top.cite(1, start, end, top.text[start - top.start : end - top.start], top.score)
 
 
 def with_resolved(citations: Sequence[Citation]) -> tuple[Citation, ...]:
