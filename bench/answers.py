@@ -44,8 +44,19 @@ def models_at(rev: str) -> dict[str, Any] | None:
     return out
 
 
-def answerers(store: Any, before: str) -> dict[str, Any]:
-    """``before`` (its models, no neighbourhood) and ``now`` (the committed models)."""
+def models_in(folder: Path) -> dict[str, Any]:
+    """The models written by ``train.train --out folder``."""
+    from assistant.answer.ranker import LogisticModel
+
+    return {
+        name: LogisticModel.from_json(json.loads((folder / f"{name}.json").read_text("utf-8")))
+        for name in MODELS
+    }
+
+
+def answerers(store: Any, before: str, candidate: Path | None = None) -> dict[str, Any]:
+    """``before`` (its models, no neighbourhood), ``now`` (the committed models) and, with
+    ``candidate``, today's answerer with the models in that folder (not committed)."""
     from assistant.answer.extractive import ExtractiveAnswerer, Tuning
 
     found: dict[str, Any] = {}
@@ -59,16 +70,23 @@ def answerers(store: Any, before: str) -> dict[str, Any]:
             old["phrase"],
         )
     found["now"] = ExtractiveAnswerer(embed=store.model.embed_phrases)
+    if candidate is not None:
+        new = models_in(candidate)
+        found[f"models in {candidate.name}"] = ExtractiveAnswerer(
+            new["ranker"], new["confidence"], None, store.model.embed_phrases, new["phrase"]
+        )
     return found
 
 
-def side_by_side(assistant: Any, items: list[Any], corpus: Path, before: str) -> dict[str, Any]:
+def side_by_side(
+    assistant: Any, items: list[Any], corpus: Path, before: str, candidate: Path | None = None
+) -> dict[str, Any]:
     """Each answerer's figures over ``items`` with the same assistant (index, retrieval),
     with its failures by kind (``failure_kinds``)."""
     from eval.runner import evaluate
 
     out, current = {}, assistant.answerer
-    for name, answerer in answerers(assistant.store, before).items():
+    for name, answerer in answerers(assistant.store, before, candidate).items():
         assistant.answerer = answerer
         try:
             result = evaluate(assistant, items, corpus)
@@ -84,6 +102,12 @@ def side_by_side(assistant: Any, items: list[Any], corpus: Path, before: str) ->
             "unanswerable_refused": s["refusal"]["unanswerable_refused"],
             "p50_ms": s["latency_ms"]["p50"],
             "p95_ms": s["latency_ms"]["p95"],
+            # refused although confident: another rule than the threshold (the date check)
+            "refused_confident": sum(
+                1
+                for o in result.outcomes
+                if o.answerable and o.refused and o.confidence >= answerer.threshold
+            ),
             "failures": failure_kinds(result.outcomes),
         }
     return out
@@ -136,6 +160,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--corpus", type=Path, required=True)
     p.add_argument("--qa", type=Path, required=True)
     p.add_argument("--before", default="main", help="git revision of the answerer as it was")
+    p.add_argument(
+        "--models",
+        type=Path,
+        help="also today's answerer with the models in this folder (train.train --out)",
+    )
     p.add_argument("--json", type=Path, help="also write the figures here")
     args = p.parse_args(argv)
     from assistant.factory import assistant_for
@@ -148,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
     store = open_store(settings, create=True)
     ingest(args.corpus, store)
     items = [i for i in load_qa(args.qa) if i.doc is None or (args.corpus / i.doc).is_file()]
-    figures = side_by_side(assistant_for(store, settings), items, args.corpus, args.before)
+    figures = side_by_side(
+        assistant_for(store, settings), items, args.corpus, args.before, args.models
+    )
     print_table(figures, len(items))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")
