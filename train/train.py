@@ -112,19 +112,32 @@ def _collect_set(name: str, articles: Path, qa: Path, data: Path, limit: int) ->
     """One labelled corpus's cases: its subset indexed in ``data`` (incrementally), every
     question asked, and every answerable one again with its answer articles out of scope;
     cached by feature version."""
-    from assistant.retrieval import Scope
+    from assistant.answer.features import FEATURES_VERSION, SENTENCE_FEATURES
+    from assistant.retrieval import BM25_WEIGHT, CANDIDATES, Fusion
     from index.factory import open_store
     from index.ingest import ingest
     from index.settings import Settings
-    from train.collect import (
-        answer_articles,
-        askable,
-        collect_case,
-        dev_subset,
-        load_cases,
-        save_cases,
-        subset_name,
-    )
+    from train.collect import load_cases, save_cases
+
+    raws, names, corpus = _subset(name, articles, qa, data, limit)
+    settings = Settings(data_dir=data, corpus_dir=corpus, chroma_url=None)
+    store = open_store(settings, create=True)
+    report = ingest(corpus, store)
+    print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
+    key = f"{limit}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}"
+    key += f"-v{FEATURES_VERSION}" + ("-win" if Fusion().windows else "")
+    cache = data / f"cases-{key}.json"
+    if cache.exists() and not report.changed:
+        return load_cases(cache)
+    cases = _ask_all(store, raws, corpus, names, name, progress=True)
+    save_cases(cache, cases)
+    return cases
+
+
+def _subset(name: str, articles: Path, qa: Path, data: Path, limit: int) -> tuple:
+    """(the questions kept, the subset's article names, its folder): the subset copied into
+    ``data``; the questions whose supporting articles it leaves out skipped and counted."""
+    from train.collect import askable, dev_subset, subset_name
 
     raws = [json.loads(line) for line in qa.read_text("utf-8").splitlines() if line.strip()]
     corpus = data / subset_name(raws, limit)
@@ -136,31 +149,27 @@ def _collect_set(name: str, articles: Path, qa: Path, data: Path, limit: int) ->
             f"supporting articles are not all among the {len(names)} indexed (--articles)",
             file=sys.stderr,
         )
-    raws = kept
-    settings = Settings(data_dir=data, corpus_dir=corpus, chroma_url=None)
-    store = open_store(settings, create=True)
-    report = ingest(corpus, store)
-    print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
-    from assistant.answer.features import FEATURES_VERSION, SENTENCE_FEATURES
-    from assistant.retrieval import BM25_WEIGHT, CANDIDATES, Fusion
+    return kept, names, corpus
 
-    key = f"{limit}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}"
-    key += f"-v{FEATURES_VERSION}" + ("-win" if Fusion().windows else "")
-    cache = data / f"cases-{key}.json"
-    if cache.exists() and not report.changed:
-        return load_cases(cache)
-    texts: dict[str, str] = {}
-    cases = []
+
+def _ask_all(store, raws: list, corpus: Path, names: list, name: str, progress: bool) -> list:
+    """Every question asked, and every answerable one again with the articles holding one
+    of its answers out of scope; each case knows its corpus ``name``."""
     from tqdm import tqdm
 
-    for raw in tqdm(raws, desc=f"asking ({name})", unit="question"):
+    from assistant.retrieval import Scope
+    from train.collect import answer_articles, collect_case
+
+    texts: dict[str, str] = {}
+    cases = []
+    asking = tqdm(raws, desc=f"asking ({name})", unit="question") if progress else raws
+    for raw in asking:
         cases.append(collect_case(store, raw, corpus, Scope(), False))
         if raw.get("answers"):
             gone = answer_articles(corpus, raw["answers"], names, texts)
             cases.append(collect_case(store, raw, corpus, Scope(exclude=frozenset(gone)), True))
     for case in cases:
         case.corpus = name
-    save_cases(cache, cases)
     return cases
 
 
@@ -169,30 +178,18 @@ def _seed_cases(args: argparse.Namespace) -> list:
     and standalone questions only): a second kind of corpus, five articles on one story,
     so that the confidence and its threshold are not fitted to one corpus's redundancy.
     eval/qa.jsonl is never read."""
-    from assistant.retrieval import Scope
     from index.factory import open_store
     from index.ingest import ingest
     from index.settings import Settings
-    from train.collect import answer_articles, collect_case
 
     corpus = ROOT / "seeds"
     settings = Settings(data_dir=args.data / "seeds", corpus_dir=corpus, chroma_url=None)
     store = open_store(settings, create=True)
     ingest(corpus, store, bar=False)
-    names = sorted(store.articles())
-    texts: dict[str, str] = {}
-    cases = []
-    for line in (ROOT / "eval" / "dev.jsonl").read_text("utf-8").splitlines():
-        raw = json.loads(line) if line.strip() else None
-        if raw is None or int(raw.get("turn") or 1) > 1:
-            continue
-        cases.append(collect_case(store, raw, corpus, Scope(), False))
-        if raw.get("answers"):
-            gone = answer_articles(corpus, raw["answers"], names, texts)
-            cases.append(collect_case(store, raw, corpus, Scope(exclude=frozenset(gone)), True))
-    for case in cases:
-        case.corpus = "seeds"
-    return cases
+    lines = (ROOT / "eval" / "dev.jsonl").read_text("utf-8").splitlines()
+    raws = [json.loads(line) for line in lines if line.strip()]
+    raws = [r for r in raws if int(r.get("turn") or 1) <= 1]
+    return _ask_all(store, raws, corpus, sorted(store.articles()), "seeds", progress=False)
 
 
 def _travelling(cases: list, figures: dict) -> tuple:
