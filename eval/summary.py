@@ -4,7 +4,7 @@ refusals, latency, by kind, by confidence label, and the conversations' own."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from assistant.confidence_labels import LABELS
@@ -38,16 +38,21 @@ def _retrieval(answerable: list[Outcome]) -> dict[str, float]:
 
 
 def _by_kind(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
-    kinds = sorted({o.kind for o in outcomes})
+    return _passed_by(outcomes, lambda o: o.kind, "questions")
+
+
+def _passed_by(
+    outcomes: list[Outcome], key: Callable[[Outcome], str | None], count: str
+) -> dict[str, dict[str, float]]:
+    """Per value of ``key`` (in order; none and empty left out): how many (under ``count``),
+    and the share passed (answerable: answered right; unanswerable: refused)."""
+    groups: dict[str, list[Outcome]] = {}
+    for o in outcomes:
+        if value := key(o):
+            groups.setdefault(value, []).append(o)
     return {
-        kind: {
-            "questions": sum(o.kind == kind for o in outcomes),
-            "passed": share(
-                sum(o.kind == kind and failure_kind(o) is None for o in outcomes),
-                sum(o.kind == kind for o in outcomes),
-            ),
-        }
-        for kind in kinds
+        value: {count: len(g), "passed": share(sum(failure_kind(o) is None for o in g), len(g))}
+        for value, g in sorted(groups.items())
     }
 
 
@@ -69,19 +74,8 @@ def _conversation(dialogue: list[Outcome]) -> dict[str, Any]:
 
 
 def _by_followup(later: list[Outcome]) -> dict[str, dict[str, float]]:
-    """Per follow-up kind (the Q&A lines' ``followup``): how many, and the share passed
-    (answerable: answered right; unanswerable: refused)."""
-    kinds = sorted({o.followup for o in later if o.followup})
-    return {
-        kind: {
-            "turns": sum(o.followup == kind for o in later),
-            "passed": share(
-                sum(o.followup == kind and failure_kind(o) is None for o in later),
-                sum(o.followup == kind for o in later),
-            ),
-        }
-        for kind in kinds
-    }
+    """Per follow-up kind (the Q&A lines' ``followup``): how many turns, and the share passed."""
+    return _passed_by(later, lambda o: o.followup, "turns")
 
 
 def summarise(outcomes: Sequence[Outcome]) -> dict[str, object]:
