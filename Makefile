@@ -56,7 +56,8 @@ bench: install
 	$(BIN)/python -m bench.run
 	$(BIN)/python -m bench.dev
 
-# Fit the sentence ranker and the confidence model on ../shared/data/rtqa-dev (deterministic);
+# Fit the sentence ranker and the confidence model on ../shared/data/rtqa-dev (deterministic;
+# NEWSQA_DATA_ROOT=DIR reads DIR/rtqa-dev instead);
 # writes assistant/models/*.json and train/out/train.json. The dev index is kept in .data/rtqa-dev.
 train: install
 	$(BIN)/python -m train.train

@@ -8,7 +8,8 @@ throughput is compared with the raw model on (a sample of) the same chunk texts 
 same run. Larger sizes are filled through the same ingest code with a stand-in embedding
 (bench/standin.py, a hashed bag-of-words projection) and labelled "stand-in": they measure
 the store's own scaling. Questions, answers and the added article always use the real model.
-The corpus texts stay outside the repository; subsets are symlinked into a work folder.
+The corpus texts stay outside the repository; subsets are hard-linked (copied across file
+systems) into a work folder: ingest skips symlinks that lead out of the folder.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.chroma_run import ChromaServer
-from bench.scale_steps import MODEL, QUESTIONS, STANDIN
+from bench.scale_steps import MODEL, QUESTIONS, STANDIN, place_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "news-scale" / "articles"
@@ -89,8 +90,7 @@ def measure(work: Path, label: str, chosen: list[Path], extra: Path, **job: Any)
     corpus = work / f"corpus-{label}"
     shutil.rmtree(corpus, ignore_errors=True)
     corpus.mkdir(parents=True)
-    for f in chosen:
-        (corpus / f.name).symlink_to(f.resolve())
+    place_articles(chosen, corpus)
     job = {**job, "corpus": str(corpus), "data": str(work / f"data-{label}")}
     _log(f"{label}: ingest {len(chosen)} articles ({job['fill']})")
     ingested, ingest_rss, _ = _run("_ingest", job)

@@ -7,10 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from cli.parser import PROG
 from index.errors import NewsqaError
 from index.settings import Settings
-
-PROG = "newsqa"
 
 
 def _say(line: str) -> None:

@@ -1,6 +1,6 @@
 """The regression gate: which figures it holds, which way is worse, and by how much is too much.
 
-``compare`` sets a run's summary (from ``eval.metrics.summarise``) against the accepted
+``compare`` sets a run's summary (from ``eval.summary.summarise``) against the accepted
 baseline and marks every gated figure that is worse than its tolerance allows;
 ``figure`` reads a dotted figure such as ``retrieval.hit@1`` out of either.
 """

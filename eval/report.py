@@ -11,7 +11,7 @@ from typing import Any
 
 from eval.errors import EvalError
 from eval.gate import GATED, LATENCIES, RATE_TOLERANCE, Difference, figure
-from eval.metrics import FAILURE_KINDS
+from eval.outcome import FAILURE_KINDS
 from eval.results import EvalResult, Failure
 
 SHOWN = (

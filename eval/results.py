@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from eval.metrics import FAILURE_KINDS, Outcome, failure_kind
+from eval.outcome import FAILURE_KINDS, Outcome, failure_kind
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,9 @@ from eval.baseline import BASELINE, previous_baseline, read_baseline, write_base
 from eval.dataset import QAItem, load_qa, validate_qa
 from eval.errors import EvalError, QAValidationError
 from eval.gate import compare
-from eval.metrics import score, summarise
+from eval.outcome import score
 from eval.results import EvalResult
+from eval.summary import summarise
 
 if TYPE_CHECKING:
     from assistant.assistant import Assistant

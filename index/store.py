@@ -11,7 +11,8 @@ every committed chunk; what a crash leaves beyond them is found and removed by t
 consistency check (``index.consistency``). Readers answer from the committed version only
 (a chunk the article table does not hold is never shown) and ``refresh`` to a newer one,
 from this process or another, before answering. The queries that read from Chroma are
-``index.queries``.
+``index.queries``; creating, getting and checking the collection is ``index.collection``;
+BM25 and the article table being changed are ``index.versions.Working``.
 """
 
 from __future__ import annotations
@@ -25,40 +26,20 @@ from typing import Any
 
 import numpy as np
 
-from index.chunking import chunker_version
+from index import collection as chroma_collection
 from index.clients import ClientSource
-from index.embedding import DIMENSION, MODEL_ID, MiniLMEmbedding
-from index.errors import IndexMismatchError, IndexMissingError, StoreError
+from index.embedding import MiniLMEmbedding
+from index.errors import IndexMissingError, StoreError
 from index.generation import read_stamp, write_stamp
 from index.lexical import LexicalIndex
 from index.locking import lock_for
 from index.queries import all_ids, chunks_by_id, nearest, vectors_by_id
-from index.records import (
-    ArticleRecord,
-    Prepared,
-    StoredChunk,
-    articles_from_json,
-    articles_to_json,
-    chunk_rows,
-    lexical_text,
-    parse_chunk_id,
-)
-from index.versions import from_chroma, load_committed
+from index.records import ArticleRecord, Prepared, StoredChunk, chunk_rows
+from index.versions import Working, from_chroma, load_committed
 
 log = logging.getLogger(__name__)
 _BATCH = 1000
 STEPS = ("upserted", "manifest", "generation", "deleted")  # a commit, in order (``on_step``)
-
-
-def _register(ef_class: type) -> None:
-    """Let Chroma rebuild our embedding function from a persisted config (no warning)."""
-    from chromadb.utils.embedding_functions import known_embedding_functions
-
-    known_embedding_functions.setdefault(ef_class.name(), ef_class)  # type: ignore[attr-defined]
-
-
-def _not_found(exc: Exception) -> bool:
-    return type(exc).__name__ in ("NotFoundError", "InvalidCollectionException")
 
 
 class ChunkStore:
@@ -75,25 +56,27 @@ class ChunkStore:
     ) -> None:
         from index.chroma import ChromaEmbedding
 
-        _register(ChromaEmbedding)
+        chroma_collection.register(ChromaEmbedding)
         self._source = source or ClientSource(lambda: client, renewable=False, client=client)
         self._model, self._name = model, name
         self._local = Path(data_dir) / "bm25" / name
         self._ef = ChromaEmbedding(model)
         self._collection: Any = None
-        self.lexical = LexicalIndex()
-        self._articles: dict[str, ArticleRecord] = {}
+        self._working = Working()  # BM25, the article table, the change being written
         self.version = 0  # bumped whenever what this store answers from changes
         self.generation: str | None = None  # the committed version loaded (its stamp)
         self.lock = lock_for(Path(data_dir))
         self.on_step: Callable[[str], None] | None = None  # tests: a crash at each step
-        self._stale: list[str] = []  # chunk ids to delete once the change is committed
-        self._changed = False
         self._reloading = threading.Lock()
 
     @property
     def model(self) -> MiniLMEmbedding:
         return self._model
+
+    @property
+    def lexical(self) -> LexicalIndex:
+        """BM25 over the chunks this store answers from."""
+        return self._working.lexical
 
     def sibling(self, model: MiniLMEmbedding | None = None) -> ChunkStore:
         """Another store of the same index (same client source, data dir and collection),
@@ -106,13 +89,8 @@ class ChunkStore:
             source=self._source,
         )
 
-    def _expected(self) -> dict[str, Any]:
-        return {"embed_model": MODEL_ID, "dimension": DIMENSION, "chunker": chunker_version()}
-
     def exists(self) -> bool:
-        return self._name in {
-            c if isinstance(c, str) else c.name for c in self._source.client.list_collections()
-        }
+        return chroma_collection.exists(self._source.client, self._name)
 
     def open(self, create: bool = False) -> ChunkStore:
         """Attach to the collection; refuse one built by another model or chunker."""
@@ -121,35 +99,16 @@ class ChunkStore:
                 raise IndexMissingError("no index yet: run `newsqa ingest DIR` first")
             with self.lock.held():
                 if not self.exists():
-                    self._source.client.create_collection(
-                        self._name,
-                        configuration={"hnsw": {"space": "cosine"}},
-                        metadata=self._expected(),
-                        embedding_function=self._ef,
-                    )
+                    chroma_collection.create(self._source.client, self._name, self._ef)
                     self._collection = self._get_collection()
                     self.commit(force=True)  # readers see the new, empty collection
         self._collection = self._get_collection()
-        self._check_compatible(self._collection.metadata or {})
+        chroma_collection.check_compatible(self._collection.metadata or {})
         self._load_local()
         return self
 
     def _get_collection(self) -> Any:
-        try:
-            return self._source.client.get_collection(self._name, embedding_function=self._ef)
-        except ValueError as exc:  # persisted with another embedding function
-            raise IndexMismatchError(
-                f"the index was built with another embedding function ({exc}): "
-                "re-index with `newsqa ingest --rebuild`"
-            ) from exc
-
-    def _check_compatible(self, found: dict[str, Any]) -> None:
-        for key, wanted in self._expected().items():
-            if found.get(key) != wanted:
-                raise IndexMismatchError(
-                    f"the index was built with {key} {found.get(key)!r}, this version uses "
-                    f"{wanted!r}: re-index with `newsqa ingest --rebuild`"
-                )
+        return chroma_collection.get(self._source.client, self._name, self._ef)
 
     # -- following the writer ---------------------------------------------------------------
     def refresh(self) -> bool:
@@ -167,7 +126,7 @@ class ChunkStore:
             try:
                 collection = self._get_collection()
             except Exception as exc:  # gone for a moment: answer from what is loaded
-                if not _not_found(exc):
+                if not chroma_collection.is_not_found(exc):
                     raise StoreError(f"the index could not be reopened ({exc})") from exc
                 log.debug("the collection is being replaced; keeping the loaded version")
                 return False
@@ -192,27 +151,21 @@ class ChunkStore:
                 self._install(again.lexical, again.token)
                 return
             log.warning("rebuilding the BM25 index from Chroma: %s", loaded.problem)
-            self.lexical, self._articles = from_chroma(self._collection)
+            self._working.lexical, self._working.articles = from_chroma(self._collection)
             self.commit(force=True)
 
     def _install(self, loaded: LexicalIndex, token: str | None) -> None:
-        self.lexical = loaded
-        self._articles = articles_from_json(loaded.extra.get("articles", {}))
+        self._working = Working(loaded)
         self.generation = token
-        self._stale, self._changed = [], False
 
     # -- what is committed ----------------------------------------------------------------
     def articles(self) -> dict[str, ArticleRecord]:
         """Every indexed article, with its hash, metadata and chunk count."""
-        return dict(self._articles)
+        return dict(self._working.articles)
 
     def holds(self, chunk_id: str) -> bool:
         """Is ``chunk_id`` (``<article>:<sha12>:<n>``) a chunk of an indexed article?"""
-        parsed = parse_chunk_id(chunk_id)
-        if parsed is None:
-            return False
-        rec = self._articles.get(parsed[0])
-        return rec is not None and rec.sha256[:12] == parsed[1] and parsed[2] < rec.chunks
+        return self._working.holds(chunk_id)
 
     def count(self) -> int:
         """Indexed chunks."""
@@ -224,13 +177,10 @@ class ChunkStore:
 
     @property
     def corpus_dir(self) -> Path | None:
-        value = (self._collection.metadata or {}).get("corpus_dir")
-        return Path(value) if value else None
+        return chroma_collection.corpus_dir(self._collection)
 
     def set_corpus_dir(self, folder: Path) -> None:
-        meta = {**self._expected(), "corpus_dir": str(folder.resolve())}
-        if (self._collection.metadata or {}) != meta:
-            self._collection.modify(metadata=meta)
+        chroma_collection.set_corpus_dir(self._collection, folder)
 
     # -- changes (under ``self.lock``) ------------------------------------------------------
     def put_many(self, items: Sequence[Prepared]) -> None:
@@ -247,34 +197,11 @@ class ChunkStore:
                 metadatas=metas[b : b + _BATCH],
             )
         self._step("upserted")
-        names = {item.article.id for item in items}
-        fresh = set(ids)
-        self._stale += [cid for cid in self.lexical.chunk_ids(names) if cid not in fresh]
-        self.lexical.remove_articles(names)
-        self.lexical.add(
-            ids,
-            [m["article"] for m in metas],
-            [lexical_text(d, m.get("title")) for d, m in zip(docs, metas, strict=True)],
-        )
-        for item in items:
-            self._articles[item.article.id] = ArticleRecord(
-                item.article.id, item.article.sha256, item.article.meta, len(item.chunks)
-            )
-        self._changed = True
+        self._working.put(items, ids, docs, metas)
 
     def remove(self, article_ids: Collection[str]) -> None:
         """Drop the articles from the table and BM25; their chunks go after ``commit``."""
-        rows = self.lexical.chunk_ids(set(article_ids))
-        article_ids = set(article_ids) & (
-            set(self._articles) | {r.rpartition(":")[0].rpartition(":")[0] for r in rows}
-        )
-        if not article_ids:
-            return
-        self._stale += rows
-        self.lexical.remove_articles(article_ids)
-        for name in article_ids:
-            self._articles.pop(name, None)
-        self._changed = True
+        self._working.remove(article_ids)
 
     def delete_chunks(self, ids: Sequence[str]) -> None:
         """Delete chunks from Chroma that no committed article holds (the check's repair)."""
@@ -292,19 +219,16 @@ class ChunkStore:
         """Make the changes since the last commit the committed version: the manifest
         (BM25 and article table) swapped in, then the generation stamp, then the replaced
         chunks deleted from Chroma."""
-        if not (force or self._changed):
+        if not (force or self._working.changed):
             return
-        self.lexical.compact()
         token = uuid.uuid4().hex
-        extra = {"articles": articles_to_json(self._articles), "generation": token}
-        self.lexical.save(self._local, extra)
+        self._working.save(self._local, token)
         self._step("manifest")
         write_stamp(self._local, token, self._source.id)
-        self.generation, self._changed = token, False
+        self.generation, self._working.changed = token, False
         self.version += 1
         self._step("generation")
-        stale, self._stale = self._stale, []
-        self._delete_ids(stale)
+        self._delete_ids(self._working.take_stale())
         self._step("deleted")
 
     def drop(self) -> None:
@@ -315,7 +239,8 @@ class ChunkStore:
             if self.exists():
                 self._source.client.delete_collection(self._name)
             shutil.rmtree(self._local, ignore_errors=True)
-        self._collection, self.lexical, self._articles = None, LexicalIndex(), {}
+        self._collection = None
+        self._working.lexical, self._working.articles = LexicalIndex(), {}
 
     # -- reads ------------------------------------------------------------------------------
     def _read(self, read: Callable[[Any], Any]) -> Any:
@@ -323,8 +248,9 @@ class ChunkStore:
         try:
             return read(self._collection)
         except Exception as exc:
-            if not _not_found(exc) or not self.refresh():
-                if _not_found(exc):
+            missing = chroma_collection.is_not_found(exc)
+            if not missing or not self.refresh():
+                if missing:
                     raise StoreError(
                         "the index is being rebuilt just now; ask again in a moment"
                     ) from exc

@@ -1,4 +1,5 @@
-"""Reading a committed version of the local index: from its manifest, or rebuilt from Chroma.
+"""Reading a committed version of the local index: from its manifest, or rebuilt from Chroma;
+and the ``Working`` version a store answers from and a change edits until it is committed.
 
 The manifest (``index.lexical``) names the BM25 segments and holds the article table; the
 generation stamp (``index.generation``) says which commit it is. A reader that catches a
@@ -8,6 +9,7 @@ the chunks in Chroma, keeping only the articles whose chunks there are one whole
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,16 @@ from index.errors import StoreError
 from index.generation import read_stamp
 from index.lexical import LexicalIndex
 from index.queries import pages
-from index.records import ArticleRecord, expected_ids, lexical_text, whole_articles
+from index.records import (
+    ArticleRecord,
+    Prepared,
+    articles_from_json,
+    articles_to_json,
+    expected_ids,
+    lexical_text,
+    parse_chunk_id,
+    whole_articles,
+)
 
 
 @dataclass(frozen=True)
@@ -63,3 +74,69 @@ def from_chroma(collection: Any) -> tuple[LexicalIndex, dict[str, ArticleRecord]
         )
     lexical.compact(force=True)
     return lexical, articles
+
+
+class Working:
+    """The version a store answers from, and a change edits until it is committed: BM25,
+    the article table, and the ids of the chunks the change replaced (deleted from Chroma
+    once the commit is written)."""
+
+    def __init__(
+        self, lexical: LexicalIndex | None = None, articles: dict[str, ArticleRecord] | None = None
+    ) -> None:
+        self.lexical = lexical if lexical is not None else LexicalIndex()
+        if articles is None:
+            articles = articles_from_json(self.lexical.extra.get("articles", {}))
+        self.articles = articles
+        self.stale: list[str] = []
+        self.changed = False
+
+    def holds(self, chunk_id: str) -> bool:
+        """Is ``chunk_id`` (``<article>:<sha12>:<n>``) a chunk of an indexed article?"""
+        parsed = parse_chunk_id(chunk_id)
+        if parsed is None:
+            return False
+        rec = self.articles.get(parsed[0])
+        return rec is not None and rec.sha256[:12] == parsed[1] and parsed[2] < rec.chunks
+
+    def put(self, items: Sequence[Prepared], ids: list[str], docs: list[str], metas: list) -> None:
+        """The articles' new chunks (``index.records.chunk_rows``) into BM25 and the table;
+        their old chunks marked stale."""
+        names = {item.article.id for item in items}
+        fresh = set(ids)
+        self.stale += [cid for cid in self.lexical.chunk_ids(names) if cid not in fresh]
+        self.lexical.remove_articles(names)
+        self.lexical.add(
+            ids,
+            [m["article"] for m in metas],
+            [lexical_text(d, m.get("title")) for d, m in zip(docs, metas, strict=True)],
+        )
+        for item in items:
+            self.articles[item.article.id] = ArticleRecord(
+                item.article.id, item.article.sha256, item.article.meta, len(item.chunks)
+            )
+        self.changed = True
+
+    def remove(self, article_ids: Collection[str]) -> None:
+        """Drop the articles from the table and BM25; their chunks marked stale."""
+        rows = self.lexical.chunk_ids(set(article_ids))
+        article_ids = set(article_ids) & (
+            set(self.articles) | {r.rpartition(":")[0].rpartition(":")[0] for r in rows}
+        )
+        if not article_ids:
+            return
+        self.stale += rows
+        self.lexical.remove_articles(article_ids)
+        for name in article_ids:
+            self.articles.pop(name, None)
+        self.changed = True
+
+    def save(self, folder: Path, token: str) -> None:
+        """The manifest (BM25 and the article table, stamped ``token``) swapped in."""
+        self.lexical.compact()
+        extra = {"articles": articles_to_json(self.articles), "generation": token}
+        self.lexical.save(folder, extra)
+
+    def take_stale(self) -> list[str]:
+        stale, self.stale = self.stale, []
+        return stale

@@ -12,7 +12,8 @@ from assistant.conversation import is_followup
 from assistant.domain import Answer
 from eval.dataset import QAItem, load_qa
 from eval.errors import QAFormatError
-from eval.metrics import score, summarise
+from eval.outcome import score
+from eval.summary import summarise
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = {

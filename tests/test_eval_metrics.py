@@ -7,16 +7,10 @@ import pytest
 from assistant.domain import Answer, Citation, Passage
 from eval.dataset import QAItem
 from eval.gate import compare
-from eval.metrics import (
-    contains_answer,
-    evidence_span,
-    failure_kind,
-    is_relevant,
-    percentile,
-    score,
-    summarise,
-)
+from eval.metrics import contains_answer, evidence_span, is_relevant
+from eval.outcome import failure_kind, score
 from eval.results import EvalResult
+from eval.summary import percentile, summarise
 
 ARTICLE = "Title line\n\nMira Okafor won the final in Lyon. She is fourteen. Ana lost.\n"
 EVIDENCE = "Mira Okafor won the final in Lyon."  # at [12, 46)

@@ -209,3 +209,26 @@ def test_ask_imports_only_what_it_uses(tmp_path: Path, model: Any) -> None:
         for m in result["modules"]
         if m.split(".")[0] in heavy or m in heavy or m.startswith("llama_index.core")
     ]
+
+
+def test_the_scale_bench_indexes_the_articles_it_places_from_another_folder(
+    tmp_path: Path,
+) -> None:
+    """`make bench-scale` puts news-scale articles, which live outside its work folder, into
+    that folder and ingests it: every article is indexed (ingest skips a symlink that leads
+    out of the folder it indexes, which once left the bench measuring an empty index)."""
+    from bench.scale_steps import STANDIN, place_articles, step_ingest
+    from index.articles import load_articles
+
+    source = write_corpus(tmp_path / "news-scale", articles=3)
+    corpus = tmp_path / "work" / "corpus-embedded-10000"
+    corpus.mkdir(parents=True)
+    place_articles(sorted(source.iterdir()), corpus)
+    loaded = load_articles(corpus)
+    assert [str(s) for s in loaded.skipped] == [] and len(loaded.articles) == 3
+    job = {"fill": STANDIN, "corpus": str(corpus), "data": str(tmp_path / "data")}
+    result = step_ingest(job)
+    assert result["chunks"] >= 3 and result["embedded"] == result["chunks"]
+    assert sorted(p.read_text("utf-8") for p in corpus.iterdir()) == sorted(
+        p.read_text("utf-8") for p in source.iterdir()
+    )

@@ -76,6 +76,14 @@ def supporting(raws: list[dict[str, Any]]) -> list[str]:
     return wanted
 
 
+def askable(raws: list[dict[str, Any]], have: set[str]) -> list[dict[str, Any]]:
+    """The questions a subset can label: every unanswerable one, and the answerable ones whose
+    supporting articles (``doc`` and every ``also``) are all in ``have``. A question whose
+    support is partly left out would count passages of an article that is not indexed as
+    relevant (``_supports`` reads it), so it is skipped rather than mislabelled."""
+    return [r for r in raws if not r.get("answers") or set(supporting([r])) <= have]
+
+
 def subset_name(raws: list[dict[str, Any]], limit: int) -> str:
     """The folder name of ``dev_subset``'s copy: ``corpus-N``, N the number of articles."""
     return f"corpus-{len(supporting(raws)) if limit < 0 else limit}"
