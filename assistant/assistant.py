@@ -219,6 +219,8 @@ class Assistant:
             lead = ranking.lead_citation(passages, own_dates)
             if lead is not None:
                 return Draft(f"{lead.quote} [1]", False, (lead,), draft.confidence)
-        if not ranking.dates_supported(draft.citations, own_dates, answering.asked.names):
+        names = answering.asked.names
+        context = None if followup else ranking.article_sentences(passages)
+        if not ranking.dates_supported(draft.citations, own_dates, names, context):
             return Draft(NOT_FOUND, True, (), draft.confidence)
         return draft

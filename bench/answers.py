@@ -65,7 +65,7 @@ def answerers(store: Any, before: str, candidate: Path | None = None) -> dict[st
         found[f"before ({before})"] = ExtractiveAnswerer(
             old["ranker"],
             old["confidence"],
-            Tuning(neighbourhood=False),
+            Tuning(neighbourhood=False, full_names=False),
             store.model.embed_phrases,
             old["phrase"],
         )

@@ -28,6 +28,7 @@ from assistant.answer.features import (
     sentence_features,
 )
 from assistant.answer.focus import Phrase
+from assistant.answer.full_name import FullName, fuller
 from assistant.answer.neighbourhood import Neighbourhood, Reading
 from assistant.answer.ranker import LogisticModel, load_model
 from assistant.answer.short_answer import (
@@ -61,6 +62,9 @@ class Tuning:
     # With no likely short answer in the best two sentences, look for one in the lead
     # sentence's neighbours and the headline (assistant.answer.neighbourhood).
     neighbourhood: bool = True
+    # A short answer that is the short form of a name the article writes in full ("the
+    # Golden Knights" / "the Vegas Golden Knights") is given in full (assistant.answer.full_name).
+    full_names: bool = True
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,10 @@ class ExtractiveAnswerer:
             chosen = self._lead_with(ranked, short.sentence, chosen)
         likely = [f for f, q in zip(phrases, p, strict=True) if q >= self.tuning.second_phrase]
         chosen = self._with_runner_up(ranked, chosen, likely)
+        if short is not None and short.kind == "name" and self.tuning.full_names:
+            full = fuller(short.text, ranked.candidates, chosen[0][0].passage.article)
+            if full is not None and not any(full.text in c.text for c, _ in chosen):
+                return self._in_full(full, chosen, confidence)
         focus = None
         if short is not None:
             lead = chosen[0][0]
@@ -191,6 +199,19 @@ class ExtractiveAnswerer:
         first = citations[0]
         phrase = first.quote[focus[0] - first.start : focus[1] - first.start] if focus else None
         return Draft(text, False, citations, confidence, phrase)
+
+    def _in_full(
+        self, full: FullName, chosen: list[tuple[Candidate, float]], confidence: float
+    ) -> Draft:
+        """The answer led by the sentence that writes the short answer's name in full (its
+        focus and the new short answer), then the sentences chosen."""
+        lead = full.sentence
+        at = lead.span[0] + len(lead.text) - len(lead.body)
+        focus = (at + full.span[0], at + full.span[1])
+        chosen = [(lead, chosen[0][1]), *chosen][: self.tuning.max_sentences + 1]
+        citations = _citations(chosen, focus)
+        text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
+        return Draft(text, False, citations, confidence, full.text)
 
     def phrase_scores(self, question: Question, ranked: Ranked) -> tuple[list[Phrase], np.ndarray]:
         """The candidate phrases of the best two sentences, and the probability that each is

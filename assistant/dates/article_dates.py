@@ -53,12 +53,26 @@ def date_match(
     return 1.0
 
 
+# AP style writes these months short before a day ("Jan. 29", "Sept. 4").
+_SHORT_MONTHS = {
+    "January": ("Jan.",),
+    "February": ("Feb.",),
+    "August": ("Aug.",),
+    "September": ("Sept.", "Sep."),
+    "October": ("Oct.",),
+    "November": ("Nov.",),
+    "December": ("Dec.",),
+}
+
+
 def mentions(text: str, constraint: DateConstraint) -> bool:
     """Does ``text`` name the month (and day) or year the constraint is about?"""
     if constraint.month:
-        month = MONTHS[constraint.month - 1].capitalize()
+        full = MONTHS[constraint.month - 1].capitalize()
+        month = "|".join([full, *(re.escape(a) for a in _SHORT_MONTHS.get(full, ()))])
+        month = f"(?:{month})"
         day = rf"\s+{constraint.day}\b" if constraint.day else ""
-        if re.search(rf"\b{month}{day}|\b{constraint.day or 'x'} {month}\b", text):
+        if re.search(rf"\b{month}{day}|\b{constraint.day or 'x'} {month}(?!\w)", text):
             return not constraint.year or str(constraint.year) in text
         return False
     return bool(constraint.year) and re.search(rf"\b{constraint.year}\b", text) is not None

@@ -6,7 +6,7 @@ one line each. Weights measured on the dev dialogues (eval/dev.jsonl, see eval/R
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 
 from assistant.dates.article_dates import date_match, mentions, sort_key
@@ -72,7 +72,10 @@ def within(passages: Sequence[Passage], constraint: DateConstraint) -> list[Pass
 
 
 def dates_supported(
-    citations: Sequence[Citation], constraint: DateConstraint, names: Collection[str]
+    citations: Sequence[Citation],
+    constraint: DateConstraint,
+    names: Collection[str],
+    context: Mapping[str, list[str]] | None = None,
 ) -> bool:
     """Do the quotes answer for the date the question names?
 
@@ -80,15 +83,50 @@ def dates_supported(
     together with every name the question asks about (a sentence that names only the
     month of something else does not answer "Where did X and Y meet in March?"). Always
     yes for a date relative to now ("this week"), which only boosts.
+
+    ``context``: the retrieved sentences of each article. With it (a standalone question,
+    whose date is one of its terms), an undated cited article answers for the date too
+    when one of its sentences names it with a name asked about (any). Without it (a
+    follow-up that changes only the date, "And in February?"), a quote or the article's
+    date must.
     """
     if not constraint.strict or not citations:
         return True
     for c in citations:
-        if date_match(constraint, c.date, c.month_day) > 0:
+        if date_match(constraint, c.date, c.month_day) > 0 or _names(c.quote, constraint, names):
             return True
-        if mentions(c.quote, constraint) and all(n.lower() in c.quote.lower() for n in names):
+        others = context.get(c.article, ()) if context is not None and c.date is None else ()
+        if any(mentions(s, constraint) and _any_name(s, names) for s in others):
             return True
     return False
+
+
+def _any_name(sentence: str, names: Collection[str]) -> bool:
+    text = _folded(sentence)
+    return not names or any(_folded(n, True) in text for n in names)
+
+
+def _names(sentence: str, constraint: DateConstraint, names: Collection[str]) -> bool:
+    """``sentence`` names the date together with every name asked about."""
+    text = _folded(sentence)
+    return mentions(sentence, constraint) and all(_folded(n, True) in text for n in names)
+
+
+def _folded(text: str, name: bool = False) -> str:
+    """Lower case with one kind of apostrophe, without spaces and full stops ("U.S. Army"
+    for "US Army"); a name without its possessive ("People’s" is found in "People's")."""
+    text = text.lower().replace("’", "'")
+    text = text.removesuffix("'s") if name else text
+    return text.replace(" ", "").replace(".", "")
+
+
+def article_sentences(passages: Sequence[Passage]) -> dict[str, list[str]]:
+    """The retrieved sentences of each article."""
+    found: dict[str, list[str]] = {}
+    for p in passages:
+        texts = (p.text[s - p.start : e - p.start] for s, e in p.sentences)
+        found.setdefault(p.article, []).extend(texts)
+    return found
 
 
 def without_quoted(passages: Sequence[Passage], earlier: Sequence[str]) -> list[Passage]:

@@ -1,0 +1,106 @@
+"""A short answer that is the short form of a name the article writes in full ("the Otters"
+after "the Riverton Otters") is given in full, quoted where the article writes it. Invented
+articles only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.answer.full_name import fuller
+from tests.conftest import build_index
+
+ARTICLES = {
+    "cup.txt": (
+        "Otters lift the northern cup\n\n"
+        "The Riverton Otters ended a long wait for a trophy this season. "
+        "On Tuesday night the Otters beat the Lakeside Herons 4-1 to win the Northern Cup "
+        "for the first time. Fans filled the town square until dawn.\n"
+    ),
+    "league.txt": (
+        "League plans a longer season\n\n"
+        "The northern hockey league will add four games to next season's schedule, its "
+        "board said. Clubs had asked for more home games to cover rising costs.\n"
+    ),
+    "arena.txt": (
+        "A new arena for Lakeside\n\n"
+        "Lakeside council approved a new ice arena on Monday. The Herons will move there "
+        "in two years, the club said.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def invented(tmp_path_factory: pytest.TempPathFactory, model: Any) -> tuple[Any, Path]:
+    from assistant.factory import assistant_for
+
+    root = tmp_path_factory.mktemp("full_name")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in ARTICLES.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings, store = build_index(root / "data", corpus, model)
+    return assistant_for(store, settings), corpus
+
+
+def test_the_team_named_by_its_short_form_is_answered_with_its_full_name(
+    invented: tuple[Any, Path],
+) -> None:
+    assistant, corpus = invented
+    answer = assistant.ask("Which team beat the Lakeside Herons to win the Northern Cup?", k=10)
+    assert not answer.refused
+    assert answer.short == "Riverton Otters"
+    first = answer.citations[0]
+    text = (corpus / first.article).read_text(encoding="utf-8")
+    assert first.focus is not None
+    assert text[first.focus[0] : first.focus[1]] == "Riverton Otters"
+    assert any("beat the Lakeside Herons" in c.quote for c in answer.citations)
+    for c in answer.citations:
+        assert (corpus / c.article).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+
+
+@pytest.mark.parametrize(
+    ("short", "article", "full"),
+    [
+        ("Otters", "cup.txt", "Riverton Otters"),  # not "Tuesday night the Otters"
+        ("Herons", "cup.txt", "Lakeside Herons"),
+        ("Herons", "arena.txt", None),  # "The Herons": an opener is not part of the name
+        ("Northern Cup", "cup.txt", None),  # "win the Northern Cup"
+    ],
+)
+def test_the_full_form_is_the_capitalised_words_before_the_short_one(
+    invented: tuple[Any, Path], short: str, article: str, full: str | None
+) -> None:
+    from assistant.answer.features import candidates_of
+    from assistant.question import analyse
+
+    assistant, _ = invented
+    question = analyse(
+        "Who won the Northern Cup, and where will the Herons play?", assistant.store.model
+    )
+    cands = candidates_of(assistant.retriever.retrieve(question, 10))
+    found = fuller(short, cands, article)
+    assert (found.text if found else None) == full
+    if found is not None:
+        assert found.sentence.body[found.span[0] : found.span[1]] == full
+
+
+def test_two_different_full_forms_leave_the_short_form_alone(
+    invented: tuple[Any, Path],
+) -> None:
+    """ "Lakeside Herons" and, in another sentence, "Riverton Herons" would not say which."""
+    import dataclasses
+
+    from assistant.answer.features import candidates_of
+    from assistant.question import analyse
+
+    assistant, _ = invented
+    question = analyse("Who did the Otters beat?", assistant.store.model)
+    cands = [c for c in candidates_of(assistant.retriever.retrieve(question, 10))]
+    twin = next(c for c in cands if "Lakeside Herons" in c.body)
+    other = dataclasses.replace(
+        twin, span=(twin.span[0] + 1000, twin.span[1] + 1000), body="The Riverton Herons lost."
+    )
+    assert fuller("Herons", [*cands, other], "cup.txt") is None
