@@ -1,5 +1,5 @@
-"""A short answer that is the short form of a name the article writes in full ("the Otters"
-after "the Riverton Otters") is given in full, quoted where the article writes it. Invented
+"""A short answer that is the short form of a name the article writes in full ("Lindqvist"
+after "Maria Lindqvist") is given in full, quoted where the article writes it. Invented
 articles only."""
 
 from __future__ import annotations
@@ -24,6 +24,12 @@ ARTICLES = {
         "The northern hockey league will add four games to next season's schedule, its "
         "board said. Clubs had asked for more home games to cover rising costs.\n"
     ),
+    "vote.txt": (
+        "Riverton elects a new mayor\n\n"
+        "Voters in Riverton chose Maria Lindqvist as their next mayor on Sunday. "
+        "Turnout was the highest in twenty years, election officials said. "
+        "Lindqvist won 61 percent of the vote, ahead of two other candidates.\n"
+    ),
     "arena.txt": (
         "A new arena for Lakeside\n\n"
         "Lakeside council approved a new ice arena on Monday. The Herons will move there "
@@ -45,20 +51,39 @@ def invented(tmp_path_factory: pytest.TempPathFactory, model: Any) -> tuple[Any,
     return assistant_for(store, settings), corpus
 
 
-def test_the_team_named_by_its_short_form_is_answered_with_its_full_name(
+def test_a_person_named_by_surname_is_answered_with_the_full_name(
     invented: tuple[Any, Path],
 ) -> None:
     assistant, corpus = invented
-    answer = assistant.ask("Which team beat the Lakeside Herons to win the Northern Cup?", k=10)
+    answer = assistant.ask("Which candidate won 61 percent of the vote?", k=10)
     assert not answer.refused
-    assert answer.short == "Riverton Otters"
+    assert answer.short == "Maria Lindqvist"
     first = answer.citations[0]
     text = (corpus / first.article).read_text(encoding="utf-8")
     assert first.focus is not None
-    assert text[first.focus[0] : first.focus[1]] == "Riverton Otters"
-    assert any("beat the Lakeside Herons" in c.quote for c in answer.citations)
+    assert text[first.focus[0] : first.focus[1]] == "Maria Lindqvist"
+    assert any("Lindqvist won 61 percent" in c.quote for c in answer.citations)
     for c in answer.citations:
         assert (corpus / c.article).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+
+
+def test_without_full_names_the_short_answer_is_the_surname(
+    invented: tuple[Any, Path],
+) -> None:
+    from assistant.answer.extractive import Tuning
+
+    assistant, _ = invented
+    before = assistant.answerer
+    try:
+        assistant.answerer = type(before)(
+            before.ranker, before.confidence, Tuning(full_names=False), None, before.phrases
+        )
+        assistant.answerer.embed = before.embed
+        assistant.answerer.near = before.near
+        answer = assistant.ask("Which candidate won 61 percent of the vote?", k=10)
+    finally:
+        assistant.answerer = before
+    assert answer.short == "Lindqvist"
 
 
 @pytest.mark.parametrize(

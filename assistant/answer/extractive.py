@@ -177,14 +177,14 @@ class ExtractiveAnswerer:
         chosen = self.select(question, ranked)
         phrases, p = self.phrase_scores(question, ranked)
         short = best_phrase(phrases, p, self.phrase_threshold)
-        if short is None and self.near is not None:
-            reading = self.near.read(question, chosen[0][0], ranked.candidates, passages)
-            if reading is not None:
-                return _drafted(reading, chosen, confidence)
         if short is not None:
             chosen = self._lead_with(ranked, short.sentence, chosen)
         likely = [f for f, q in zip(phrases, p, strict=True) if q >= self.tuning.second_phrase]
         chosen = self._with_runner_up(ranked, chosen, likely)
+        if short is None and self.near is not None:  # grows the quote, keeps the others
+            reading = self.near.read(question, chosen[0][0], ranked.candidates, passages)
+            if reading is not None:
+                return _drafted(reading, chosen, confidence)
         if short is not None and short.kind == "name" and self.tuning.full_names:
             full = fuller(short.text, ranked.candidates, chosen[0][0].passage.article)
             if full is not None and not any(full.text in c.text for c, _ in chosen):
