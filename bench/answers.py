@@ -1,5 +1,6 @@
 """`make bench`, the answers side by side: the answerer as it was (the models committed at a
-git revision, default ``main``, without reading the quote's neighbourhood) and as it is now,
+git revision, by default the last before issue 20's refit models, without reading the quote's
+neighbourhood or giving names in full) and as it is now,
 over the same index and questions, in one run.
 
     .venv/bin/python -m bench.answers --index DIR --corpus DIR --qa FILE [--before REV]
@@ -22,6 +23,7 @@ from index.offline import configure_offline
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ("ranker", "confidence", "phrase")
+ISSUE_20 = "79c1a8e"  # the models (fitted on rtqa-dev alone) before issue 20 refit them
 
 
 def models_at(rev: str) -> dict[str, Any] | None:
@@ -159,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--index", type=Path, required=True, help="an index of --corpus (kept)")
     p.add_argument("--corpus", type=Path, required=True)
     p.add_argument("--qa", type=Path, required=True)
-    p.add_argument("--before", default="main", help="git revision of the answerer as it was")
+    p.add_argument("--before", default=ISSUE_20, help="git revision of the answerer as it was")
     p.add_argument(
         "--models",
         type=Path,

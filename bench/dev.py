@@ -7,7 +7,8 @@
 - ingest throughput against the raw model on the same texts (counting every text embedded);
 - warm `ask` latency p50/p95 over the dev questions;
 - the answers side by side (``bench.answers``): the answerer at ``--before`` (default
-  ``main``: its models, no neighbourhood reading) and today's, on all the subset's
+  the last revision before issue 20's refit models: its models, no neighbourhood reading, no
+  full names) and today's, on all the subset's
   questions: accuracy, near misses, short answers, false refusals, p50 and p95.
 
 By default a subset is indexed (every article that supports a question, then others in
@@ -141,10 +142,15 @@ def _llama_default(corpus: Path, raws, model) -> list:
 
 def main(argv: list[str] | None = None) -> int:
     configure_offline()
+    from bench.answers import ISSUE_20
+
     parser = argparse.ArgumentParser(prog="python -m bench.dev")
     parser.add_argument("--articles", type=int, default=1200, help="0: the whole corpus")
     parser.add_argument(
-        "--before", default="main", help="git revision of the answerer compared with today's"
+        "--before",
+        default=ISSUE_20,
+        help="git revision of the answerer compared with today's (default: the last one "
+        "before issue 20's refit models)",
     )
     args = parser.parse_args(argv)
     if not (DEV / "qa.jsonl").is_file():
