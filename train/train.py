@@ -90,27 +90,9 @@ def _collect_set(name: str, articles: Path, qa: Path, data: Path, limit: int) ->
     question asked, and every answerable one again with its answer articles out of scope;
     cached by feature version."""
     from assistant.retrieval import Scope
-    from index.factory import open_store
-    from index.ingest import ingest
-    from index.settings import Settings
-    from train.collect import (
-        answer_articles,
-        collect_case,
-        dev_subset,
-        load_cases,
-        save_cases,
-        subset_name,
-    )
+    from train.collect import answer_articles, collect_case, load_cases, save_cases
 
-    raws = [json.loads(line) for line in qa.read_text("utf-8").splitlines() if line.strip()]
-    corpus = data / subset_name(raws, limit)
-    names = dev_subset(articles, raws, limit, corpus)
-    have = set(names)
-    raws = [r for r in raws if not r.get("answers") or r.get("doc") in have]
-    settings = Settings(data_dir=data, corpus_dir=corpus, chroma_url=None)
-    store = open_store(settings, create=True)
-    report = ingest(corpus, store)
-    print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
+    store, corpus, raws, names, report = open_subset(articles, qa, data, limit)
     from assistant.answer.features import FEATURES_VERSION, SENTENCE_FEATURES
     from assistant.retrieval import BM25_WEIGHT, CANDIDATES, Fusion
 
@@ -132,6 +114,27 @@ def _collect_set(name: str, articles: Path, qa: Path, data: Path, limit: int) ->
         case.corpus = name
     save_cases(cache, cases)
     return cases
+
+
+def open_subset(articles: Path, qa: Path, data: Path, limit: int) -> tuple:
+    """A labelled corpus's subset (``train.collect.dev_subset``) indexed in ``data``
+    (incrementally): the store, the subset's folder, the questions whose answer article is
+    in it, its article names and the ingest report."""
+    from index.factory import open_store
+    from index.ingest import ingest
+    from index.settings import Settings
+    from train.collect import dev_subset, subset_name
+
+    raws = [json.loads(line) for line in qa.read_text("utf-8").splitlines() if line.strip()]
+    corpus = data / subset_name(raws, limit)
+    names = dev_subset(articles, raws, limit, corpus)
+    have = set(names)
+    raws = [r for r in raws if not r.get("answers") or r.get("doc") in have]
+    settings = Settings(data_dir=data, corpus_dir=corpus, chroma_url=None)
+    store = open_store(settings, create=True)
+    report = ingest(corpus, store)
+    print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
+    return store, corpus, raws, names, report
 
 
 def _seed_cases(args: argparse.Namespace) -> list:
