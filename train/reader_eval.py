@@ -116,12 +116,14 @@ def compare(
         n = np.full(len(r), -np.inf)
         n[wide] = score(c.question, [c.texts[i] for i in wide])
         top = _top(ranker, c)
+        # int8 activations are quantised per batch: score the top as the answerer would, alone
+        nt = score(c.question, [c.texts[i] for i in top])
         hand = sum(w * c.x[:, _col(f)] for f, w in HAND.items())
         orders["hand-set"].append(np.argsort(-hand, kind="stable"))
         orders["feature ranker"].append(np.argsort(-r, kind="stable"))
         orders["reader alone (ranker's top 20)"].append(np.argsort(-n, kind="stable"))
-        orders["reader re-ranks the ranker's top"].append(_fused_order(r, n[top], top, 0.0, 1.0))
-        orders["fused"].append(_fused_order(r, n[top], top, weights["ranker"], weights["reader"]))
+        orders["reader re-ranks the ranker's top"].append(_fused_order(r, nt, top, 0.0, 1.0))
+        orders["fused"].append(_fused_order(r, nt, top, weights["ranker"], weights["reader"]))
     out: dict[str, Any] = {
         "questions": len(cases),
         "any_candidate_right": _at(cases, orders["feature ranker"], 10**6),
@@ -137,7 +139,7 @@ def compare(
 _VARIANTS = (
     "hand-set",
     "feature ranker",
-    "reader alone (all candidates)",
+    "reader alone (ranker's top 20)",
     "reader re-ranks the ranker's top",
     "fused",
 )
