@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     onnx = out / "reader-int8.onnx"
     if not args.reuse:
         model, figures["training"] = fit(learn, lambda c: ranker.score(c.x), settings, log)
-        figures["onnx"] = export(model, onnx)
+        export(model, onnx)
+    figures["onnx"] = {"bytes": onnx.stat().st_size}
     score = onnx_scorer(onnx, settings.max_length)
     weights = fit_fusion(held, ranker, score)
     figures["fusion"] = weights

@@ -57,7 +57,8 @@ def _fused_order(r: np.ndarray, n: np.ndarray, top: np.ndarray, a: float, b: flo
     order."""
     s = a * r[top] + b * n
     head = top[np.argsort(-s, kind="stable")]
-    rest = [i for i in np.argsort(-r, kind="stable") if i not in set(top)]
+    taken = set(top.tolist())
+    rest = [i for i in np.argsort(-r, kind="stable") if i not in taken]
     return np.concatenate([head, np.asarray(rest, dtype=np.int64)])
 
 

@@ -178,7 +178,7 @@ def fit(
     return model, info
 
 
-def export(model: Any, path: Path) -> dict[str, Any]:
+def export(model: Any, path: Path) -> None:
     """The model as float ONNX, then int8 (dynamic quantisation) at ``path``."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -200,7 +200,6 @@ def export(model: Any, path: Path) -> dict[str, Any]:
         )
     quantize_dynamic(str(float_path), str(path), weight_type=QuantType.QInt8)
     float_path.unlink()
-    return {"bytes": path.stat().st_size}
 
 
 def torch_scores(model: Any, tok: Any, question: str, texts: Sequence[str]) -> np.ndarray:
