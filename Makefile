@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 export TOKENIZERS_PARALLELISM := false
 
 .PHONY: install run index test lint typecheck bench bench-scale serve-chroma soak eval train \
-	chromium clean llm-demo
+	train-reader chromium clean llm-demo
 
 install: $(STAMP)
 
@@ -64,6 +64,22 @@ bench: install
 train: install
 	$(BIN)/python -m train.train --train --articles 0
 
+# The neural reader (issue 20): a listwise cross-encoder from all-MiniLM-L6-v2, trained on
+# ../shared/data/rtqa-train, exported to int8 ONNX in .data/reader/ and measured on rtqa-dev's
+# 500-article subset (eval/README.md, "Neural reader"); figures in train/out/reader.json.
+# torch lives in .venv-train only (the `train` extra), installed from the CPU wheel first.
+TRAIN_VENV := .venv-train
+TRAIN_STAMP := $(TRAIN_VENV)/.installed
+$(TRAIN_STAMP): pyproject.toml requirements.lock
+	test -x $(TRAIN_VENV)/bin/python || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install --quiet torch==2.13.0
+	$(TRAIN_VENV)/bin/pip install --quiet -r requirements.lock
+	$(TRAIN_VENV)/bin/pip install --quiet -e ".[train]"
+	touch $(TRAIN_STAMP)
+
+train-reader: $(TRAIN_STAMP)
+	nice -n 10 $(TRAIN_VENV)/bin/python -m train.reader
+
 # A busy server on 127.0.0.1: 20 gradio_client clients x 10 questions against /ask while an
 # upload is indexed; prints errors and p95, fails on any error or inexact citation.
 soak: install
@@ -90,4 +106,4 @@ serve-chroma: install
 	ANONYMIZED_TELEMETRY=False $(BIN)/chroma run --path .data/chroma-server --host 127.0.0.1 --port $(CHROMA_PORT)
 
 clean:
-	rm -rf $(VENV) $(LLM_VENV) .data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LLM_VENV) $(TRAIN_VENV) .data .pytest_cache .mypy_cache .ruff_cache

@@ -159,6 +159,63 @@ def _relevant(store: ChunkStore, ids: list[str], supports) -> list[str]:
     ]
 
 
+@dataclass
+class ReaderCase:
+    """One answerable question's candidate sentences *with their texts*, for the neural
+    reader (``train.reader``): the same retrieval, candidates and answer labels as
+    ``collect_case``, plus the strong label (the sentence lies on the question's evidence).
+    It holds third-party text: cached under .data/ only, never committed."""
+
+    id: str
+    group: str
+    corpus: str
+    question: str
+    texts: list[str]  # each candidate's body (the text the features read)
+    x: np.ndarray  # SENTENCE_FEATURES, as collect_case computes them
+    y: np.ndarray  # holds a gold answer (collect_case's label)
+    evidence: list[int]  # holds a gold answer and overlaps the evidence of a supporting article
+    answerable: bool = True  # (read by train.leave_one_out.ranker_on)
+
+
+def reader_case(store: ChunkStore, raw: dict[str, Any], corpus: Path, name: str) -> ReaderCase:
+    """``raw`` (answerable) asked over the whole index, as ``collect_case`` asks it."""
+    answers = list(raw.get("answers") or [])
+    q = analyse(raw["question"], store.model)
+    passages = HybridRetriever(store).retrieve(q, K, Scope())
+    cands = candidates_of(passages)
+    supports = _supports(raw, corpus)
+    y = [int(contains_answer(c.text, answers)) for c in cands]
+    on_evidence = [
+        any(doc == c.passage.article and overlap(c.span, span) > 0 for doc, span in supports)
+        for c in cands
+    ]
+    x = sentence_features(q, cands, passages, store.lexical) if cands else np.zeros((0, 0))
+    return ReaderCase(
+        str(raw["id"]),
+        week_of(raw),
+        name,
+        str(raw["question"]),
+        [c.body for c in cands],
+        x,
+        np.asarray(y, dtype=np.float64),
+        [int(a and b) for a, b in zip(y, on_evidence, strict=True)],
+    )
+
+
+def save_reader_cases(path: Path, cases: list[ReaderCase]) -> None:
+    rows = [{**vars(c), "x": c.x.tolist(), "y": c.y.tolist()} for c in cases]
+    path.write_text(json.dumps(rows), encoding="utf-8")
+
+
+def load_reader_cases(path: Path) -> list[ReaderCase]:
+    out = []
+    for row in json.loads(path.read_text(encoding="utf-8")):
+        row["x"] = np.asarray(row["x"], dtype=np.float64).reshape(len(row["y"]), -1)
+        row["y"] = np.asarray(row["y"], dtype=np.float64)
+        out.append(ReaderCase(**row))
+    return out
+
+
 def collect_case(
     store: ChunkStore, raw: dict[str, Any], corpus: Path, scope: Scope, counterfactual: bool
 ) -> Case:

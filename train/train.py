@@ -114,16 +114,9 @@ def _collect_set(name: str, articles: Path, qa: Path, data: Path, limit: int) ->
     cached by feature version."""
     from assistant.answer.features import FEATURES_VERSION, SENTENCE_FEATURES
     from assistant.retrieval import BM25_WEIGHT, CANDIDATES, Fusion
-    from index.factory import open_store
-    from index.ingest import ingest
-    from index.settings import Settings
     from train.collect import load_cases, save_cases
 
-    raws, names, corpus = _subset(name, articles, qa, data, limit)
-    settings = Settings(data_dir=data, corpus_dir=corpus, chroma_url=None)
-    store = open_store(settings, create=True)
-    report = ingest(corpus, store)
-    print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
+    store, corpus, raws, names, report = open_subset(articles, qa, data, limit, name)
     key = f"{limit}-w{BM25_WEIGHT}-n{CANDIDATES}-f{len(SENTENCE_FEATURES)}"
     key += f"-v{FEATURES_VERSION}" + ("-win" if Fusion().windows else "")
     cache = data / f"cases-{key}.json"
@@ -132,6 +125,24 @@ def _collect_set(name: str, articles: Path, qa: Path, data: Path, limit: int) ->
     cases = _ask_all(store, raws, corpus, names, name, progress=True)
     save_cases(cache, cases)
     return cases
+
+
+def open_subset(
+    articles: Path, qa: Path, data: Path, limit: int, name: str = "rtqa-train"
+) -> tuple:
+    """A labelled corpus's subset (``train.collect.dev_subset``) indexed in ``data``
+    (incrementally): the store, the subset's folder, the questions it can answer for, its
+    article names and the ingest report."""
+    from index.factory import open_store
+    from index.ingest import ingest
+    from index.settings import Settings
+
+    raws, names, corpus = _subset(name, articles, qa, data, limit)
+    settings = Settings(data_dir=data, corpus_dir=corpus, chroma_url=None)
+    store = open_store(settings, create=True)
+    report = ingest(corpus, store)
+    print(f"indexed {corpus}: {report.summary()}", file=sys.stderr)
+    return store, corpus, raws, names, report
 
 
 def _subset(name: str, articles: Path, qa: Path, data: Path, limit: int) -> tuple:
