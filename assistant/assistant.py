@@ -220,7 +220,8 @@ class Assistant:
             if lead is not None:
                 return Draft(f"{lead.quote} [1]", False, (lead,), draft.confidence)
         names = answering.asked.names
-        context = None if followup else ranking.article_sentences(passages)
+        standalone = own_dates.strict and not followup  # the sentences only when read
+        context = ranking.article_sentences(passages) if standalone else None
         if not ranking.dates_supported(draft.citations, own_dates, names, context):
             return Draft(NOT_FOUND, True, (), draft.confidence)
         return draft

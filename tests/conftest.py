@@ -91,6 +91,25 @@ def serving(assistant: Any, settings: Any) -> Iterator[tuple[str, Any]]:
         app.close()
 
 
+def invented_assistant(root: Path, articles: dict[str, str], model: Any) -> tuple[Any, Path]:
+    """An assistant over ``articles`` (file name -> text) written into ``root/corpus`` and
+    indexed in ``root/data``, and that corpus folder."""
+    from assistant.factory import assistant_for
+
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for name, text in articles.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings, store = build_index(root / "data", corpus, model)
+    return assistant_for(store, settings), corpus
+
+
+def assert_exact_quotes(answer: Any, corpus: Path) -> None:
+    """Every citation's quote is the article's text at its span."""
+    for c in answer.citations:
+        assert (corpus / c.article).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+
+
 def build_index(data_dir: Path, corpus_dir: Path, model: Any) -> tuple[Any, Any]:
     from index.factory import open_store
     from index.ingest import ingest

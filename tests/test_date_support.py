@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import build_index
+from tests.conftest import assert_exact_quotes, invented_assistant
 
 ARTICLES = {
     "storm.txt": (
@@ -33,15 +33,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def invented(tmp_path_factory: pytest.TempPathFactory, model: Any) -> tuple[Any, Path]:
-    from assistant.factory import assistant_for
-
-    root = tmp_path_factory.mktemp("date_support")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in ARTICLES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    settings, store = build_index(root / "data", corpus, model)
-    return assistant_for(store, settings), corpus
+    return invented_assistant(tmp_path_factory.mktemp("date_support"), ARTICLES, model)
 
 
 def test_the_article_names_the_month_so_the_undated_quote_answers(
@@ -51,8 +43,7 @@ def test_the_article_names_the_month_so_the_undated_quote_answers(
     answer = assistant.ask("How many fishing boats sank in Port Elm in March?", k=10)
     assert not answer.refused
     assert "Eleven fishing boats sank" in answer.text
-    for c in answer.citations:
-        assert (corpus / c.article).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+    assert_exact_quotes(answer, corpus)
 
 
 def test_a_month_the_articles_never_name_is_refused(invented: tuple[Any, Path]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from assistant.answer.full_name import fuller
-from tests.conftest import build_index
+from tests.conftest import assert_exact_quotes, invented_assistant
 
 ARTICLES = {
     "cup.txt": (
@@ -40,15 +40,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def invented(tmp_path_factory: pytest.TempPathFactory, model: Any) -> tuple[Any, Path]:
-    from assistant.factory import assistant_for
-
-    root = tmp_path_factory.mktemp("full_name")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in ARTICLES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    settings, store = build_index(root / "data", corpus, model)
-    return assistant_for(store, settings), corpus
+    return invented_assistant(tmp_path_factory.mktemp("full_name"), ARTICLES, model)
 
 
 def test_a_person_named_by_surname_is_answered_with_the_full_name(
@@ -63,8 +55,7 @@ def test_a_person_named_by_surname_is_answered_with_the_full_name(
     assert first.focus is not None
     assert text[first.focus[0] : first.focus[1]] == "Maria Lindqvist"
     assert any("Lindqvist won 61 percent" in c.quote for c in answer.citations)
-    for c in answer.citations:
-        assert (corpus / c.article).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+    assert_exact_quotes(answer, corpus)
 
 
 def test_without_full_names_the_short_answer_is_the_surname(

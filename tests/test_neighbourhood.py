@@ -12,7 +12,7 @@ import pytest
 
 from assistant.answer.extractive import Tuning
 from assistant.serialization import answer_to_dict
-from tests.conftest import build_index
+from tests.conftest import assert_exact_quotes, invented_assistant
 
 ARTICLES = {
     "streaming.txt": (
@@ -44,20 +44,7 @@ ARTICLES = {
 
 @pytest.fixture(scope="module")
 def invented(tmp_path_factory: pytest.TempPathFactory, model: Any) -> tuple[Any, Path]:
-    from assistant.factory import assistant_for
-
-    root = tmp_path_factory.mktemp("neighbourhood")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for name, text in ARTICLES.items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    settings, store = build_index(root / "data", corpus, model)
-    return assistant_for(store, settings), corpus
-
-
-def _exact(answer: Any, corpus: Path) -> None:
-    for c in answer.citations:
-        assert (corpus / c.article).read_text(encoding="utf-8")[c.start : c.end] == c.quote
+    return invented_assistant(tmp_path_factory.mktemp("neighbourhood"), ARTICLES, model)
 
 
 @pytest.mark.parametrize(
@@ -88,7 +75,7 @@ def test_a_quote_that_describes_the_answer_takes_in_the_sentence_that_names_it(
     assert first.focus is not None
     text = (corpus / first.article).read_text(encoding="utf-8")
     assert text[first.focus[0] : first.focus[1]] == name
-    _exact(answer, corpus)
+    assert_exact_quotes(answer, corpus)
 
 
 def test_without_the_neighbourhood_the_same_quote_does_not_name_the_answer(
@@ -109,7 +96,7 @@ def test_without_the_neighbourhood_the_same_quote_does_not_name_the_answer(
     assert "the hit thriller will return" in answer.text
     assert "Nightfall Harbor" not in answer.text
     assert answer.short is None
-    _exact(answer, corpus)
+    assert_exact_quotes(answer, corpus)
 
 
 def test_every_json_answer_has_confidence_focus_and_short(invented: tuple[Any, Path]) -> None:
@@ -128,15 +115,9 @@ def test_every_json_answer_has_confidence_focus_and_short(invented: tuple[Any, P
 def test_with_the_answer_article_removed_the_question_is_refused(
     tmp_path: Path, model: Any
 ) -> None:
-    from assistant.factory import assistant_for
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name, text in ARTICLES.items():
-        if name != "snacks.txt":
-            (corpus / name).write_text(text, encoding="utf-8")
-    settings, store = build_index(tmp_path / "data", corpus, model)
-    answer = assistant_for(store, settings).ask("Demand for which spreadable snack has tripled?")
+    without = {name: text for name, text in ARTICLES.items() if name != "snacks.txt"}
+    assistant, _ = invented_assistant(tmp_path, without, model)
+    answer = assistant.ask("Demand for which spreadable snack has tripled?")
     assert answer.refused
     assert answer.short is None and not answer.citations
 

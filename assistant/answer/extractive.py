@@ -195,10 +195,9 @@ class ExtractiveAnswerer:
             at = lead.span[0] + len(lead.text) - len(lead.body)  # the body follows any dateline
             focus = (at + short.span[0], at + short.span[1])
         citations = _citations(chosen, focus)
-        text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
         first = citations[0]
         phrase = first.quote[focus[0] - first.start : focus[1] - first.start] if focus else None
-        return Draft(text, False, citations, confidence, phrase)
+        return _draft(citations, confidence, phrase)
 
     def _in_full(
         self, full: FullName, chosen: list[tuple[Candidate, float]], confidence: float
@@ -209,9 +208,7 @@ class ExtractiveAnswerer:
         at = lead.span[0] + len(lead.text) - len(lead.body)
         focus = (at + full.span[0], at + full.span[1])
         chosen = [(lead, chosen[0][1]), *chosen][: self.tuning.max_sentences + 1]
-        citations = _citations(chosen, focus)
-        text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
-        return Draft(text, False, citations, confidence, full.text)
+        return _draft(_citations(chosen, focus), confidence, full.text)
 
     def phrase_scores(self, question: Question, ranked: Ranked) -> tuple[list[Phrase], np.ndarray]:
         """The candidate phrases of the best two sentences, and the probability that each is
@@ -265,9 +262,13 @@ def _drafted(reading: Reading, chosen: list[tuple[Candidate, float]], confidence
     chosen = [(reading.lead, chosen[0][1]), *rest]
     if reading.extra is not None:
         chosen.insert(0, (reading.extra, chosen[0][1]))
-    citations = _citations(chosen, reading.focus)
+    return _draft(_citations(chosen, reading.focus), confidence, reading.short)
+
+
+def _draft(citations: tuple[Citation, ...], confidence: float, short: str | None) -> Draft:
+    """An answer quoting ``citations`` in order, each followed by its marker."""
     text = " ".join(f"{c.quote} [{c.n}]" for c in citations)
-    return Draft(text, False, citations, confidence, reading.short)
+    return Draft(text, False, citations, confidence, short)
 
 
 def _citations(chosen: list[tuple[Candidate, float]], focus: Span | None) -> tuple[Citation, ...]:
